@@ -1,0 +1,4 @@
+"""``python -m govie``: the command line."""
+from .cli import main
+
+main()

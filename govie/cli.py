@@ -1,0 +1,167 @@
+"""The ``govie`` command line: extract, evaluate, corpus tools."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from .errors import Errors, GovieError
+
+app = typer.Typer(help="Extract structured facts from Chinese government reports.", no_args_is_help=True,
+                  add_completion=False)
+corpus_app = typer.Typer(help="Check and summarize annotated corpus files.", no_args_is_help=True)
+app.add_typer(corpus_app, name="corpus")
+
+FORMATS = ("jsonl", "csv", "table")
+CSV_FIELDS = ("doc_id", "org", "metric", "value", "unit", "currency", "approx", "growth", "growth_kind",
+              "direction", "period_start", "period_end", "period_text", "sentence", "start", "end")
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def _progress(items, total: int, label: str):
+    if total <= 1:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, total=total, desc=label, unit="file", file=sys.stderr)
+
+
+@app.command()
+def extract(
+    paths: List[Path] = typer.Argument(..., help="Text files or directories of .txt files."),
+    model: str = typer.Option("default", "--model", "-m", help="'default', 'rules' or a pipeline directory."),
+    fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl, csv or table."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here (atomically) instead of stdout."),
+    year: Optional[int] = typer.Option(None, "--year", help="Year the reports are about (default: inferred)."),
+    org: Optional[str] = typer.Option(None, "--org", help="Publishing body (default: from the text)."),
+    n_process: int = typer.Option(1, "--n-process", help="Worker processes."),
+) -> None:
+    """Extract spans, relations and fact rows from report files.
+
+    Exit code 0 when every file was processed, 1 when some file could not be read, 2 on a usage error.
+    """
+    from .documents import doc_to_record, process
+    from .inputs import InputFailure, expand_paths, read_inputs
+    from .loading import load
+    from .schema import atomic_write, dumps_record
+
+    if fmt not in FORMATS:
+        _fail(Errors.E052.format(fmt=fmt, formats=", ".join(FORMATS)))
+    files = expand_paths(paths)
+    if not files:
+        _fail(Errors.E053.format(paths=", ".join(map(str, paths))))
+    try:
+        nlp = load(None if model == "default" else model)
+    except GovieError as err:
+        _fail(str(err))
+    failures = 0
+    good = []
+    for item in read_inputs(files):
+        if isinstance(item, InputFailure):
+            failures += 1
+            typer.echo(f"govie: skipped {item.path}: {item.reason}", err=True)
+        else:
+            good.append(item)
+    meta = {k: v for k, v in (("year", year), ("org", org)) if v is not None}
+    docs = process(nlp, ((item.text, meta) for item in good), n_process=n_process)
+    records = [doc_to_record(doc, item.doc_id)
+               for item, doc in zip(good, _progress(docs, len(good), "extract"))]
+    text = _render(records, fmt)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        with atomic_write(output, newline="") as handle:
+            handle.write(text)
+    raise typer.Exit(1 if failures else 0)
+
+
+def _render(records, fmt: str) -> str:
+    from .schema import dumps_record
+
+    if fmt == "jsonl":
+        return "".join(dumps_record(r) + "\n" for r in records)
+    rows = [{"doc_id": r.id, **fact} for r in records for fact in r.extra.get("facts", [])]
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=CSV_FIELDS, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return buffer.getvalue()
+    return _table(rows)
+
+
+def _table(rows) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{len(rows)} facts", show_lines=False)
+    for column in ("doc_id", "metric", "value", "unit", "growth", "period"):
+        table.add_column(column, overflow="fold")
+    for r in rows:
+        growth = "" if r["growth"] is None else f"{'-' if r['direction'] == -1 else '+' if r['direction'] == 1 else ''}{r['growth_text']}"
+        period = f"{r['period_start'] or ''}..{r['period_end'] or ''}" if r["period_start"] or r["period_end"] else ""
+        table.add_row(r["doc_id"], r["metric"], "" if r["value"] is None else str(r["value"]), r["unit"] or "",
+                      growth, period)
+    console = Console(file=io.StringIO(), width=140, force_terminal=False)
+    console.print(table)
+    return console.file.getvalue()
+
+
+@app.command()
+def evaluate(
+    gold: Path = typer.Argument(..., help="Gold JSONL file."),
+    model: Optional[str] = typer.Option(None, "--model", "-m", help="Pipeline to run on the gold texts."),
+    pred: Optional[Path] = typer.Option(None, "--pred", help="Predictions JSONL (same ids and texts)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores as JSON."),
+) -> None:
+    """Score entities (seqeval strict IOB2) and relations against gold; default model if neither option."""
+    from .evaluation import evaluate as run_evaluation, format_scores
+
+    if model is not None and pred is not None:
+        _fail(Errors.E050)
+    try:
+        scores = run_evaluation(gold, model=model, pred=pred)
+    except GovieError as err:
+        _fail(str(err))
+    typer.echo(json.dumps(scores, ensure_ascii=False, indent=2) if as_json else format_scores(scores))
+
+
+@corpus_app.command("validate")
+def corpus_validate(files: List[Path] = typer.Argument(..., help="JSONL files to check.")) -> None:
+    """Report every schema problem with file, line and offset; exit 1 if there is any."""
+    from .validate import validate_files
+
+    problems = validate_files(files)
+    for problem in problems:
+        typer.echo(str(problem))
+    typer.echo(f"{len(problems)} problem(s) in {len(files)} file(s)", err=True)
+    raise typer.Exit(1 if problems else 0)
+
+
+@corpus_app.command("stats")
+def corpus_stats(
+    files: List[Path] = typer.Argument(..., help="JSONL files."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Count documents, characters, spans per label and relations per label, per file."""
+    from .corpus.stats import corpus_statistics, format_statistics
+
+    try:
+        stats = corpus_statistics(files)
+    except GovieError as err:
+        _fail(str(err))
+    typer.echo(json.dumps(stats, ensure_ascii=False, indent=2) if as_json else format_statistics(stats))
+
+
+def main() -> None:
+    """Entry point of the ``govie`` console script."""
+    app()

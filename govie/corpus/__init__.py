@@ -1,0 +1,1 @@
+"""The annotated corpus: statistics, span-list building, exchange formats and loading for training."""

@@ -1,0 +1,61 @@
+"""One coded table of govie's error and warning messages, in spaCy's style."""
+from __future__ import annotations
+
+
+class _ErrorsWithCodes(type):
+    def __getattribute__(cls, code: str) -> str:
+        msg = super().__getattribute__(code)
+        if code.startswith("__"):
+            return msg
+        return f"[{code}] {msg}"
+
+
+class Warnings(metaclass=_ErrorsWithCodes):
+    W001 = "Skipped {path}: {reason}"
+
+
+class Errors(metaclass=_ErrorsWithCodes):
+    # records and files
+    E001 = "{path}:{line}: invalid JSON ({reason})."
+    E002 = "{path}:{line}: a record must be a JSON object with 'text' (string); found {found}."
+    E003 = "{path}:{line}: field '{field}' {reason}."
+    E004 = "Cannot read '{path}': {reason}."
+    E005 = "'{path}' holds no record."
+    # validation problems (reported, not raised, by the validator)
+    E010 = "span [{start}, {end}) text {found!r} does not match the document text {expected!r}"
+    E011 = "span [{start}, {end}) is out of range for a text of {length} characters"
+    E012 = "span [{start}, {end}) {label} overlaps span [{other_start}, {other_end}) {other_label}"
+    E013 = "span [{start}, {end}) has unknown label '{label}' (expected one of {labels})"
+    E014 = "relation {label} names a span [{start}, {end}) that is not in 'spans'"
+    E015 = "relation {label} crosses a sentence boundary between [{head_start}, {head_end}) and [{child_start}, {child_end})"
+    E016 = "relation {label} does not allow head {head_label} -> child {child_label} (allowed: {allowed})"
+    E017 = "relation has unknown label '{label}' (expected one of {labels})"
+    E018 = "span [{start}, {end}) starts or ends on whitespace"
+    E019 = "span [{start}, {end}) is empty or reversed"
+    E020 = "duplicate relation {label} [{head_start}, {head_end}) -> [{child_start}, {child_end})"
+    E021 = "duplicate document id '{id}' (first seen at {first})"
+    # models and pipelines
+    E030 = ("No model named '{name}'. Use 'rules', a path to a saved govie pipeline directory, "
+            "or leave it empty for the default model.")
+    E031 = "Model directory '{path}' is incomplete: missing '{missing}'. Re-save it with nlp.to_disk()."
+    E032 = ("The segmenter model shipped with govie is missing at '{path}'. Reinstall govie or rebuild it "
+            "with: python training/build_segmenter.py --reports REPORTS --out govie/data/segmenter")
+    E033 = "Unknown span label '{label}' in component '{name}' (expected one of {labels})."
+    # normalization
+    E040 = "Cannot read a number from {text!r}."
+    E041 = "Not an amount: {text!r} (expected a number followed by a unit, e.g. '3.2亿元')."
+    E042 = "Not a rate: {text!r} (expected a number with %, ‰, 倍, 成 or 个百分点)."
+    E043 = "Not a period: {text!r}."
+    # command line
+    E050 = "Give --model or --pred, not both."
+    E051 = "Gold and predicted files differ: document '{id}' {reason}."
+    E052 = "Unknown output format '{fmt}' (expected one of {formats})."
+    E053 = "No input file found under {paths}."
+
+
+class GovieError(ValueError):
+    """A govie input or configuration error; the message carries its code."""
+
+
+class RecordError(GovieError):
+    """A JSONL record that cannot be read, naming its file and line."""

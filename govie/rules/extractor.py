@@ -1,0 +1,94 @@
+"""Rule-based extraction of schema v1 spans and relations from report text."""
+from __future__ import annotations
+
+import re
+
+from ..schema import Relation, Span
+from ..sentences import sentence_bounds
+from .metrics import link_metrics, link_periods
+from .patterns import (AMOUNT_RE, GENERIC_PROJECT_HEADS, ORG_RE, PERIOD_RE, PROJECT_OPENERS,
+                       PROJECT_SUFFIX_RE, RATE_RE)
+
+_THRESHOLD = re.compile(r"以上[一-龥]|以下[一-龥]|级")
+_NAME_STOP = re.compile(r"[，、。；：！？\n（）()《》,;:!?\s0-9０-９]")
+
+
+def _add(found: list[Span], taken: list[tuple[int, int]], start: int, end: int, label: str, text: str) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end <= start or any(start < e and s < end for s, e in taken):
+        return
+    found.append(Span(start, end, label, text[start:end]))
+    taken.append((start, end))
+
+
+def _in_slogan(text: str, match: re.Match) -> bool:
+    """Return whether a figure sits inside a short quoted name such as “纾困27条”."""
+    opened = text.rfind("“", max(0, match.start() - 8), match.start())
+    if opened < 0 or "”" in text[opened:match.start()]:
+        return False
+    closed = text.find("”", match.end(), match.end() + 8)
+    return closed >= 0
+
+
+def _projects(text: str, found: list[Span], taken: list[tuple[int, int]]) -> None:
+    for match in PROJECT_SUFFIX_RE.finditer(text):
+        end = match.end()
+        start = match.start()
+        while (start > 0 and end - start < 24 and not _NAME_STOP.match(text[start - 1])
+               and not any(s < start <= e for s, e in taken)):
+            start -= 1
+        name = text[start:end]
+        opener = PROJECT_OPENERS.match(name)
+        if opener:
+            start += opener.end()
+            name = text[start:end]
+        if name.endswith("”") and "“" not in name:
+            end -= 1
+            name = name[:-1]
+        head = name[: len(name) - len(match.group().rstrip("”"))]
+        if len(head) < 2 or head in GENERIC_PROJECT_HEADS or re.search(r"[0-9０-９]", head):
+            continue
+        _add(found, taken, start, end, "PROJECT", text)
+
+
+def find_entities(text: str) -> list[Span]:
+    """Return RATE, AMOUNT, PERIOD, ORG and PROJECT spans found by pattern, without overlaps."""
+    found: list[Span] = []
+    taken: list[tuple[int, int]] = []
+    for label, pattern in (("RATE", RATE_RE), ("AMOUNT", AMOUNT_RE), ("PERIOD", PERIOD_RE)):
+        for match in pattern.finditer(text):
+            if label == "AMOUNT" and (_THRESHOLD.match(text, match.end()) or _in_slogan(text, match)):
+                continue  # 20亿元以上项目 (a threshold inside a METRIC), “纾困27条” (a policy name)
+            _add(found, taken, match.start(), match.end(), label, text)
+    for match in ORG_RE.finditer(text):
+        _add(found, taken, match.start(), match.end(), "ORG", text)
+    _projects(text, found, taken)
+    return sorted(found)
+
+
+def extract(text: str) -> tuple[list[Span], list[Relation]]:
+    """Extract spans and relations from ``text`` with the rule baseline.
+
+    >>> spans, rels = extract("1-11月，完成规上营利性服务业营收3.2亿元，同比增长123.3%。")
+    >>> [(s.label, s.text) for s in spans]
+    [('PERIOD', '1-11月'), ('METRIC', '规上营利性服务业营收'), ('AMOUNT', '3.2亿元'), ('RATE', '123.3%')]
+    >>> sorted(r.label for r in rels)
+    ['growth', 'period', 'value']
+    """
+    entities = find_entities(text)
+    spans = list(entities)
+    relations: list[Relation] = []
+    for sentence in sentence_bounds(text):
+        figures = [e for e in entities if e.label in ("AMOUNT", "RATE")]
+        others = [e for e in entities if e.label not in ("AMOUNT", "RATE")]
+        metrics, rels = link_metrics(text, sentence, figures, others)
+        spans.extend(metrics)
+        relations.extend(rels)
+        heads = {r.head for r in rels}
+        head_spans = [s for s in metrics + others if s.key in heads]
+        periods = [e for e in entities if e.label == "PERIOD"]
+        relations.extend(link_periods(sentence, head_spans, periods))
+    return sorted(spans), relations

@@ -1,0 +1,64 @@
+"""Shared fixtures: the rule pipeline (built once) and the worked example of the guide."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "govie" / "data" / "samples" / "street_haibin_2023.txt"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--slow", action="store_true", default=False, help="run slow tests")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--slow"):
+        return
+    skip = pytest.mark.skip(reason="needs --slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def rules_nlp():
+    import govie
+
+    return govie.load("rules")
+
+
+@pytest.fixture
+def write_jsonl(tmp_path):
+    def write(name: str, rows) -> Path:
+        path = tmp_path / name
+        path.write_text("".join((r if isinstance(r, str) else json.dumps(r, ensure_ascii=False)) + "\n"
+                                for r in rows), encoding="utf-8")
+        return path
+
+    return write
+
+
+GUIDE_RECORD = {
+    "id": "example",
+    "text": "1-11月，完成规上营利性服务业营收3.2亿元，同比增长123.3%，居全区第1。",
+    "meta": {"org": "海滨街道办事处", "year": 2023},
+    "spans": [
+        {"start": 0, "end": 5, "label": "PERIOD", "text": "1-11月"},
+        {"start": 8, "end": 18, "label": "METRIC", "text": "规上营利性服务业营收"},
+        {"start": 18, "end": 23, "label": "AMOUNT", "text": "3.2亿元"},
+        {"start": 28, "end": 34, "label": "RATE", "text": "123.3%"},
+    ],
+    "relations": [
+        {"head": [8, 18], "child": [18, 23], "label": "value"},
+        {"head": [8, 18], "child": [28, 34], "label": "growth"},
+        {"head": [8, 18], "child": [0, 5], "label": "period"},
+    ],
+}
+
+
+@pytest.fixture
+def guide_record():
+    return json.loads(json.dumps(GUIDE_RECORD, ensure_ascii=False))

@@ -1,0 +1,135 @@
+"""Pick annotation passages from the report pool, stratified by level, split by document.
+
+Each chosen document contributes one passage: a run of whole paragraphs
+(no tab-separated table rows) of about ``--chars`` characters, the densest in
+figures, or, for a few documents, a passage with few figures so models learn
+when not to fire. Test documents come from regions that never appear in
+train or dev, so no region-and-year (indeed no region) is shared.
+
+Usage:
+    python training/select_passages.py --reports ../shared/reports/raw --out corpus/src
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import re
+from pathlib import Path
+
+_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|‰|倍|个百分点|亿|万|元|个|家|人|项|平方米|公里|吨|户)")
+
+
+def _paragraphs(text: str):
+    pos = 0
+    for line in text.split("\n"):
+        yield pos, line
+        pos += len(line) + 1
+
+
+def _windows(text: str, size: int):
+    paras = [(s, l) for s, l in _paragraphs(text)]
+    for i, (start, line) in enumerate(paras):
+        if not line.strip() or "\t" in line:
+            continue
+        end = start + len(line)
+        j = i + 1
+        while end - start < size and j < len(paras):
+            s2, l2 = paras[j]
+            if "\t" in l2 or l2.lstrip().startswith("#"):
+                break
+            end = s2 + len(l2)
+            j += 1
+        if size * 0.6 <= end - start <= size * 1.5:
+            yield start, end
+
+
+def _best_window(text: str, size: int, dense: bool):
+    best = None
+    for start, end in _windows(text, size):
+        chunk = text[start:end]
+        density = len(_FIGURE.findall(chunk)) / max(1, len(chunk))
+        key = density if dense else -density
+        if best is None or key > best[0]:
+            best = (key, start, end)
+    return best
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reports", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--chars", type=int, default=1650)
+    parser.add_argument("--seed", type=int, default=2023)
+    parser.add_argument("--train", type=int, default=66)
+    parser.add_argument("--dev", type=int, default=11)
+    parser.add_argument("--test", type=int, default=20)
+    parser.add_argument("--sparse", type=int, default=6, help="passages chosen for few figures")
+    args = parser.parse_args(argv)
+
+    rows = list(csv.DictReader((args.reports / "MANIFEST.tsv").open(encoding="utf-8"), delimiter="\t"))
+    rng = random.Random(args.seed)
+    regions = sorted({r["region"] for r in rows})
+    rng.shuffle(regions)
+    by_region = {}
+    for r in rows:
+        by_region.setdefault(r["region"], []).append(r)
+
+    # Test regions first: whole regions are held out.
+    plan = {"test": args.test, "dev": args.dev, "train": args.train}
+    level_quota = {"city": 0.72, "province": 0.2, "other": 0.08}
+    chosen = []
+    used_regions = set()
+    other_docs = sorted((r for r in rows if r["level"] == "other"), key=lambda r: r["file"])
+    rng.shuffle(other_docs)
+    for split, n in plan.items():
+        for level, share in level_quota.items():
+            want = max(1, round(n * share))
+            if level == "other":
+                # two national series (State Council, national bulletin): each file is its
+                # own region-and-year, so these are split by document
+                for _ in range(want):
+                    if other_docs:
+                        chosen.append((split, other_docs.pop()))
+                continue
+            pool = [g for g in regions if g not in used_regions and by_region[g][0]["level"] == level]
+            for region in pool[:want]:
+                used_regions.add(region)
+                chosen.append((split, rng.choice(sorted(by_region[region], key=lambda r: r["file"]))))
+    args.out.mkdir(parents=True, exist_ok=True)
+    sparse_left = args.sparse
+    index = []
+    for split, doc in chosen:
+        text = (args.reports / doc["file"]).read_text(encoding="utf-8")
+        dense = not (split == "train" and sparse_left > 0 and rng.random() < 0.15)
+        best = _best_window(text, args.chars, dense)
+        if best is None:
+            continue
+        if not dense:
+            sparse_left -= 1
+        _, start, end = best
+        passage = text[start:end]
+        doc_id = Path(doc["file"]).stem
+        report_year = int(doc["year"])
+        is_bulletin = "统计公报" in doc["region"] or "gongbao" in doc_id
+        year = report_year if is_bulletin else report_year - 1
+        org = "国家统计局" if is_bulletin else (
+            "国务院" if doc["region"] == "国务院" else doc["region"] + "人民政府")
+        meta = {
+            "org": org, "year": year, "level": doc["level"], "region": doc["region"],
+            "source": f'{doc["source_repo"]}:{doc["source_path"]}', "source_file": doc["file"],
+            "source_offset": [start, end], "split": split, "dense": dense,
+            "year_note": "year covered" if is_bulletin else f"report delivered in {report_year}; review part covers {year}",
+        }
+        (args.out / f"{doc_id}.txt").write_text(passage, encoding="utf-8")
+        (args.out / f"{doc_id}.meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+        index.append((split, doc_id, len(passage), dense))
+    for split in plan:
+        docs = [i for i in index if i[0] == split]
+        print(split, len(docs), sum(i[2] for i in docs), "chars")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
