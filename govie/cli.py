@@ -162,6 +162,40 @@ def corpus_stats(
     typer.echo(json.dumps(stats, ensure_ascii=False, indent=2) if as_json else format_statistics(stats))
 
 
+@corpus_app.command("build")
+def corpus_build(
+    src: Path = typer.Argument(Path("corpus/src"), help="Folder of <id>.txt, <id>.meta.json and <id>.spans."),
+    out: Path = typer.Option(Path("corpus"), "--out", "-o", help="Where train/dev/test.jsonl go."),
+) -> None:
+    """Build the corpus splits (train/dev/test.jsonl, splits.json) from span lists."""
+    from .corpus.build import build_corpus
+
+    try:
+        summary = build_corpus(src, out)
+    except GovieError as err:
+        _fail(str(err), 1)
+    typer.echo(json.dumps(summary, ensure_ascii=False))
+
+
+@corpus_app.command("agreement")
+def corpus_agreement(
+    first: Path = typer.Argument(..., help="Folder with the first pass (<id>.spans)."),
+    second: Path = typer.Argument(..., help="Folder with the independent second pass (<id>.spans)."),
+    src: Path = typer.Option(Path("corpus/src"), "--src", help="Folder with <id>.txt and <id>.meta.json."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Inter-annotator F1 per label and for relations over the doubly annotated documents."""
+    from .corpus.build import agreement
+    from .evaluation import format_scores
+
+    try:
+        result = agreement(src, first, second)
+    except GovieError as err:
+        _fail(str(err), 1)
+    result["gold"], result["predictions"] = f"first pass ({result['characters']} chars)", "second pass"
+    typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if as_json else format_scores(result))
+
+
 def main() -> None:
     """Entry point of the ``govie`` console script."""
     app()
