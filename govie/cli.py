@@ -196,6 +196,80 @@ def corpus_agreement(
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if as_json else format_scores(result))
 
 
+@corpus_app.command("import")
+def corpus_import(
+    source: Path = typer.Argument(..., help="An export file of the annotation tool."),
+    fmt: str = typer.Option(..., "--from", help="labelstudio or doccano."),
+    output: Path = typer.Option(..., "--output", "-o", help="JSONL to write (atomically)."),
+) -> None:
+    """Convert a Label Studio or doccano export (spans and relations) to govie JSONL."""
+    from .corpus.formats import import_file
+    from .schema import write_jsonl
+    from .validate import check_record
+
+    try:
+        records = import_file(source, fmt)
+    except GovieError as err:
+        _fail(str(err), 1)
+    problems = [f"{source}: [{r.id}] offset {off}: {msg}" for r in records for off, msg in check_record(r)]
+    for problem in problems:
+        typer.echo(problem, err=True)
+    write_jsonl(output, records)
+    typer.echo(f"{len(records)} document(s) written to {output}; {len(problems)} schema problem(s)", err=True)
+    raise typer.Exit(1 if problems else 0)
+
+
+@corpus_app.command("export")
+def corpus_export(
+    source: Path = typer.Argument(..., help="govie JSONL."),
+    fmt: str = typer.Option(..., "--to", help="labelstudio or doccano."),
+    output: Path = typer.Option(..., "--output", "-o", help="File to write (atomically)."),
+) -> None:
+    """Convert govie JSONL to a Label Studio (JSON) or doccano (JSONL) import file."""
+    from .corpus.formats import export_file
+    from .schema import read_jsonl
+
+    try:
+        export_file(read_jsonl(source), output, fmt)
+    except GovieError as err:
+        _fail(str(err), 1)
+
+
+@app.command()
+def annotate(
+    paths: List[Path] = typer.Argument(..., help="Raw text files or directories of .txt files."),
+    model: str = typer.Option("rules", "--model", "-m", help="'rules' or a pipeline directory."),
+    output: Path = typer.Option(..., "--output", "-o", help="JSONL of pre-annotations (written atomically)."),
+    year: Optional[int] = typer.Option(None, "--year", help="Year the reports are about."),
+) -> None:
+    """Pre-annotate raw text for review: JSONL records with spans and relations, marked as pre-annotated."""
+    from .documents import doc_to_record, process
+    from .inputs import InputFailure, expand_paths, read_inputs
+    from .loading import load
+    from .schema import write_jsonl
+
+    files = expand_paths(paths)
+    if not files:
+        _fail(Errors.E053.format(paths=", ".join(map(str, paths))))
+    try:
+        nlp = load(model)
+    except GovieError as err:
+        _fail(str(err))
+    good, failures = [], 0
+    for item in read_inputs(files):
+        if isinstance(item, InputFailure):
+            failures += 1
+            typer.echo(f"govie: skipped {item.path}: {item.reason}", err=True)
+        else:
+            good.append(item)
+    meta = {"annotation": f"pre-annotated:{model}", **({"year": year} if year else {})}
+    docs = process(nlp, ((item.text, meta) for item in good))
+    records = [doc_to_record(doc, item.doc_id, with_facts=False)
+               for item, doc in zip(good, _progress(docs, len(good), "annotate"))]
+    write_jsonl(output, records)
+    raise typer.Exit(1 if failures else 0)
+
+
 def main() -> None:
     """Entry point of the ``govie`` console script."""
     app()

@@ -1,1 +1,4 @@
-"""The annotated corpus: statistics, span-list building, exchange formats and loading for training."""
+"""The annotated corpus: building from span lists, statistics, exchange formats, loading for training."""
+from .dataset import load_corpus
+
+__all__ = ["load_corpus"]

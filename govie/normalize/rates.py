@@ -9,7 +9,8 @@ from ..errors import Errors, GovieError
 from .numerals import ARABIC_NUMBER, CHINESE_NUMBER, fold_width, parse_number, to_plain_number
 
 UP_WORDS = ("增长", "增加", "提高", "上升", "上涨", "多增", "新增", "提升", "增至", "扩大", "攀升", "增")
-DOWN_WORDS = ("下降", "减少", "回落", "降低", "减低", "下滑", "下跌", "收窄", "缩小", "缩减", "负增长",
+DOWN_WORDS = ("下降", "减少", "回落", "降低", "减低", "下滑", "下跌", "收窄", "缩小", "缩减", "负增长", "压缩", "缩短",
+              "精简", "压减",
               "少增", "减", "降")
 FLAT_WORDS = ("持平",)
 # 增加值 (value added) and 增速/增幅 (growth rate) name quantities, not a change

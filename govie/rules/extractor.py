@@ -10,6 +10,8 @@ from .patterns import (AMOUNT_RE, GENERIC_PROJECT_HEADS, ORG_RE, PERIOD_RE, PROJ
                        PROJECT_SUFFIX_RE, RATE_RE)
 
 _THRESHOLD = re.compile(r"以上[一-龥]|以下[一-龥]|级")
+_COUNT_BEFORE = re.compile(r"[0-9０-９一二两三四五六七八九十百千万]\s*(?:个|家|座|所|处|项|条|批|类)$")
+_COUNT_AFTER = re.compile(r"[区]?[0-9０-９]")
 _NAME_STOP = re.compile(r"[，、。；：！？\n（）()《》,;:!?\s0-9０-９]")
 
 
@@ -49,7 +51,11 @@ def _projects(text: str, found: list[Span], taken: list[tuple[int, int]]) -> Non
             end -= 1
             name = name[:-1]
         head = name[: len(name) - len(match.group().rstrip("”"))]
-        if len(head) < 2 or head in GENERIC_PROJECT_HEADS or re.search(r"[0-9０-９]", head):
+        if (len(head) < 2 or re.search(r"[0-9０-９]", head)
+                or any(head.endswith(g) for g in GENERIC_PROJECT_HEADS)):
+            continue
+        # a counted class (34个社区养老服务中心, 产业园区1个) is a METRIC, not a named project
+        if _COUNT_BEFORE.search(text, 0, start) or _COUNT_AFTER.match(text, end):
             continue
         _add(found, taken, start, end, "PROJECT", text)
 

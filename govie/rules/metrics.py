@@ -28,14 +28,26 @@ from ..schema import Relation, Span
 _BOUNDARY = re.compile(r"[，,；;：:。！？!?\n、（）()]")
 _OPENERS = re.compile(
     r"^(?:其中|分别|预计|初步核算|初步统计|经核算|累计|共计|总计|合计|共|完成|实现|全年|全县|全市|全区|全省|全州|全盟|全国|"
-    r"全镇|全乡|街道|辖区内|辖区|各类|各级|年内|当年|同比|比上年|较上年|目前|已|现|其|并|还|又|再|均|总|达到|达|有|为|"
-    r"是|和|与|及|以及|在|对|将|把|使|让|另外|此外|同时|“|”|\s)+")
+    r"全镇|全乡|街道|辖区内|辖区|各类|各级|年内|当年|同比|比上年|较上年|目前|已|现|其|并|还|又|再|均|达到|达|有|为|"
+    r"是|和|与|及|以及|在|对|将|把|使|让|另外|此外|同时|确保|保持|安排|\s)+")
 _LINKERS = re.compile(
     r"(?:累计|完成|实现|达到|达|为|突破|超过|超|约|共|共计|总计|合计|是|有|至|到|增至|增加到|提高到|提升到|上升到|"
-    r"下降到|降至|降到|分别为|分别达|分别|均|已|总额|总量|规模|\s)+$")
+    r"下降到|降至|降到|扩展到|扩大到|分别为|分别达|分别|均|已|可|将|可望|有望|预计|总额|规模|由|从|稳定在|保持在|"
+    r"跃升到|跃升至|\s)+$")
+_LEVEL_TAIL = re.compile(r"(?:至|到)\s*$")
+_BASE_TAIL = re.compile(r"(?:由|从)\s*$")
+# the figure after 由/从 is a base; the one after 增至/提高到 the metric's level
+_TO_LEVEL = re.compile(r"^(?:分别)?(?:增至|增加到|增长到|提高到|提高至|提升到|提升至|上升到|上升至|下降到|下降至|降至|降到|"
+                       r"减少到|减少至|扩大到|扩大至|扩展到|达到|达|增加至|缩小到|缩小至|缩短至|缩短到)\s*$")
+# a gap against an average or a plan (高于全国1个百分点): a figure with no metric
+_GAP = re.compile(r"^(?:比|较|与)?(?:全国|全省|全市|全区|全州|省|市|国家|目标|计划|年度目标|预期|平均水平|平均)?"
+                  r"(?:平均水平|平均)?(?:高|低|快|慢|高出|低于|高于|快于|慢于|多|少)(?:于|出)?"
+                  r"(?:全国|全省|全市|全区|平均水平|平均|目标|计划|预期目标)?(?:平均水平|水平|平均)?\s*$")
+_LIST_VERB = re.compile(r"^(?:新增|新建|获批|建成|培育|创建|新认定|认定|新获批|引进|入选)")
 _CHANGE_TAIL = re.compile(
     r"(?:同比|比上年同期|比去年同期|较上年同期|较去年同期|比上年|比去年|较上年|较去年|年均|平均)?(?:分别)?"
-    r"(?:增长|下降|增加|减少|提高|降低|回落|上升|上涨|下滑|下跌|提升|扩大|收窄|缩小|多增|少增|增|降|减)(?:了)?(?:分别)?\s*$")
+    r"(?:增长|下降|增加|减少|提高|降低|回落|上升|上涨|下滑|下跌|提升|扩大|收窄|缩小|多增|少增|压缩|缩短|精简|压减|净增|"
+    r"增|降|减)(?:了)?(?:分别)?\s*$")
 _ONLY_CHANGE = re.compile(
     r"^(?:同比|比上年同期|比去年同期|较上年同期|较去年同期|比上年末|比上年|比去年|较上年|较去年|与上年相比|年均|平均|分别|\s)*"
     r"(?:增长|下降|增加|减少|提高|降低|回落|上升|上涨|下滑|下跌|提升|扩大|收窄|缩小|多增|少增|增|降|减)?(?:了)?(?:分别)?\s*$")
@@ -61,7 +73,8 @@ _ENDS_IN_ACTION = re.compile(
 _RIGHT_VERBS = re.compile(r"(?:用于|完成|实施|推进|建成|新建|改造|打造|开展|建设)+")
 _RIGHT_STOP = re.compile(
     r"(?:开展|完成|改造|加快|推进|积极|成功|创建|实现|挂牌|系统|录入|参与|响应|进行|纳入|获得|建设|工作|投入|"
-    r"正式|实行|开业|运营|落户|入驻|签约|通过|达到|均|全部|已|等|的|被|和|与|及|，|。)")
+    r"正式|实行|开业|运营|落户|入驻|签约|通过|达到|均|全部|已|等|的|被|和|与|及|入选|进入|跻身|获评|成为|荣获|"
+    r"实现|新增|新开工|稳定|保持|分别|，|。)")
 
 
 def _clause_left(text: str, start: int, floor: int) -> int:
@@ -73,18 +86,20 @@ def _clause_left(text: str, start: int, floor: int) -> int:
 
 
 def _strip_metric(chunk: str, offset: int) -> tuple[int, int, bool]:
-    """Strip openers and linkers from ``chunk``; return (start, end, ended_in_change_word)."""
+    """Strip openers and linkers from ``chunk``; return (start, end, ended_in_change_word).
+
+    A change word followed by 至/到 (提升至94%) reports a level, so it is not a change.
+    """
     change = False
-    tail = _CHANGE_TAIL.search(chunk)
-    if tail and tail.start() > 0:
-        chunk_end = tail.start()
-        change = True
-    else:
-        chunk_end = len(chunk)
-    core = chunk[:chunk_end]
-    link = _LINKERS.search(core)
-    if link and link.start() > 0:
-        core = core[: link.start()]
+    core = chunk
+    for _ in range(2):
+        tail = _CHANGE_TAIL.search(core)
+        if tail and tail.start() > 0:
+            core = core[: tail.start()]
+            change = change or core == chunk[: len(core)] and not _LEVEL_TAIL.search(chunk)
+        link = _LINKERS.search(core)
+        if link and link.start() > 0:
+            core = core[: link.start()]
     head = _OPENERS.match(core)
     begin = head.end() if head else 0
     # an inner completion verb: 固定资产投资累计完成投资额 -> the subject is the metric
@@ -139,7 +154,20 @@ def link_metrics(text: str, sentence: tuple[int, int], figures: list[Span], othe
         left_text = text[m_start:m_end]
         action_only = bool(_ACTION_ONLY.match(left_text) or _ACTION_ONLY.match(chunk.strip())
                            or _ENDS_IN_ACTION.search(left_text))
-        if (not action_only and 2 <= m_end - m_start <= 30 and not _HAS_DIGIT.search(left_text)):
+        if _GAP.match(chunk.strip()) and chunk.strip():
+            prev_end = fig.end
+            continue
+        if recent and _TO_LEVEL.match(chunk.strip()) and recent[-1].label == "METRIC":
+            relations.append(Relation(recent[-1].key, fig.key, "value"))
+            prev_end = fig.end
+            continue
+        threshold_ok = bool(re.search(r"[0-9０-９.]+[万亿千百]?元?(?:以上|以下)", left_text))
+        if (not action_only and 2 <= m_end - m_start <= 30
+                and (threshold_ok or not _HAS_DIGIT.search(left_text))):
+            if _LIST_VERB.match(left_text) and text[fig.end:fig.end + 1] == "、":
+                verb = _LIST_VERB.match(left_text)
+                m_start += verb.end()
+                left_text = text[m_start:m_end]
             metric = Span(m_start, m_end, "METRIC", left_text)
         elif fig.label == "AMOUNT" and (action_only or not chunk.strip() or m_end - m_start < 2):
             # number before the noun: 新增4家企业 -> 企业
@@ -171,7 +199,8 @@ def link_metrics(text: str, sentence: tuple[int, int], figures: list[Span], othe
         if metric is not None:
             metrics.append(metric)
             right_side = metric.start >= fig.end
-            relations.append(Relation(metric.key, fig.key, "growth" if change and not right_side else "value"))
+            if not (_BASE_TAIL.search(chunk) and not right_side):
+                relations.append(Relation(metric.key, fig.key, "growth" if change and not right_side else "value"))
             recent = [m for m in recent if m.label == "METRIC"] + [metric]
             occupied = sorted(occupied + [metric])
         prev_end = max(fig.end, metric.end if metric else fig.end)
