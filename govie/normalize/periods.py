@@ -94,7 +94,9 @@ def _h_year_range(t, rest, y, doc_year, explicit):
 
 def _h_five_year_plan(t, rest, y, doc_year, explicit):
     for name, first in _FIVE_YEAR_PLANS.items():
-        if t.startswith(name) and re.match(r"^(?:时期|期间|以来|规划期)?$", t[len(name):]):
+        if t.startswith(name) and re.match(r"^(?:时期|期间|以来|规划期|末)?$", t[len(name):]):
+            if t.endswith("末"):
+                return Period(date(first + 4, 12, 31), date(first + 4, 12, 31))
             if t.endswith("以来"):
                 return Period(date(first, 1, 1), date(doc_year, 12, 31) if doc_year else None)
             return _span_years(first, first + 4)
