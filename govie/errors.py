@@ -41,6 +41,8 @@ class Errors(metaclass=_ErrorsWithCodes):
     E032 = ("The segmenter model shipped with govie is missing at '{path}'. Reinstall govie or rebuild it "
             "with: python training/build_segmenter.py --reports REPORTS --out govie/data/segmenter")
     E033 = "Unknown span label '{label}' in component '{name}' (expected one of {labels})."
+    E034 = ("No encoder directory at '{path}'. Pass a local Hugging Face checkpoint directory "
+            "(config.json, weights, tokenizer); govie never downloads from a model hub.")
     # normalization
     E040 = "Cannot read a number from {text!r}."
     E041 = "Not an amount: {text!r} (expected a number followed by a unit, e.g. '3.2亿元')."

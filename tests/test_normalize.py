@@ -152,3 +152,16 @@ def test_parse_number_fails_cleanly(text):
 def test_normalize_period_impossible_dates_give_open_period(text):
     period = normalize_period(text, 2023)
     assert (period.start, period.end) == (None, None)
+
+
+@pytest.mark.parametrize("text,start,end", [
+    ("明年", date(2024, 1, 1), date(2024, 12, 31)),
+    ("今后五年", date(2024, 1, 1), date(2028, 12, 31)),
+    ("党的十八大以来", date(2012, 11, 8), date(2023, 12, 31)),
+    ("3月下旬", date(2023, 3, 21), date(2023, 3, 31)),
+    ("2020年至今", date(2020, 1, 1), date(2023, 12, 31)),
+    ("“十四五”末", date(2025, 12, 31), date(2025, 12, 31)),
+])
+def test_normalize_period_more_forms(text, start, end):
+    period = normalize_period(text, 2023)
+    assert (period.start, period.end) == (start, end)

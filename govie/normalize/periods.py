@@ -157,6 +157,12 @@ def _h_day(t, rest, y, doc_year, explicit):
             return None
         if m.group(2) in ("底", "末"):
             return Period(_month_end(y, month), _month_end(y, month))
+        thirds = {"上旬": (1, 10), "中旬": (11, 20)}
+        if m.group(2) in thirds:
+            first, last = thirds[m.group(2)]
+            return Period(date(y, month, first), date(y, month, last))
+        if m.group(2) == "下旬":
+            return Period(date(y, month, 21), _month_end(y, month))
         return Period(date(y, month, 1), _month_end(y, month))
     return None
 
@@ -202,6 +208,15 @@ def _h_year(t, rest, y, doc_year, explicit):
             sub = normalize_period(tail, target)
             if sub.start is not None:
                 return sub
+    m = re.match(rf"^(?:今后|未来)({_NUM})年$", core)
+    if m and doc_year:
+        return _span_years(doc_year + 1, doc_year + _int(m.group(1)))
+    congress = {"十八大": date(2012, 11, 8), "十九大": date(2017, 10, 18), "二十大": date(2022, 10, 16)}
+    m = re.match(r"^(?:党的)?(十八大|十九大|二十大)以来$", core)
+    if m:
+        return Period(congress[m.group(1)], date(doc_year, 12, 31) if doc_year else None)
+    if explicit and core == "至今":
+        return Period(date(y, 1, 1), date(doc_year, 12, 31) if doc_year else None)
     if core in ("年末", "年底", "末") and y:
         return Period(date(y, 12, 31), date(y, 12, 31))
     if core in ("截至目前", "目前为止", "截至当前") and y:
