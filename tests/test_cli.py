@@ -21,7 +21,8 @@ def reports(tmp_path):
 
 
 def test_cli_help_on_every_command():
-    for args in ([], ["extract"], ["evaluate"], ["corpus"], ["corpus", "validate"], ["corpus", "stats"]):
+    for args in ([], ["extract"], ["evaluate"], ["annotate"], ["corpus"], ["corpus", "validate"], ["corpus", "stats"],
+                 ["corpus", "build"], ["corpus", "agreement"], ["corpus", "import"], ["corpus", "export"]):
         result = runner.invoke(app, [*args, "--help"])
         assert result.exit_code == 0 and "Usage" in result.output
 
