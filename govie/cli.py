@@ -45,9 +45,11 @@ def extract(
     org: Optional[str] = typer.Option(None, "--org", help="Publishing body (default: from the text)."),
     n_process: int = typer.Option(1, "--n-process", help="Worker processes."),
 ) -> None:
-    """Extract spans, relations and fact rows from report files.
+    """Extract spans, relations and fact rows from report files (.txt in any common encoding, .html,
+    .docx, .pdf).
 
-    Exit code 0 when every file was processed, 1 when some file could not be read, 2 on a usage error.
+    Exit code 0 when every file was processed, 1 when some file could not be read (each named on
+    stderr; the others are still processed), 2 on a usage error.
     """
     from .documents import doc_to_record, process
     from .inputs import InputFailure, expand_paths, read_inputs
@@ -71,8 +73,11 @@ def extract(
             typer.echo(f"govie: skipped {item.path}: {item.reason}", err=True)
         else:
             good.append(item)
+    for item in good:
+        if item.note:
+            typer.echo(f"govie: {item.path}: {item.note}", err=True)
     meta = {k: v for k, v in (("year", year), ("org", org)) if v is not None}
-    docs = process(nlp, ((item.text, meta) for item in good), n_process=n_process)
+    docs = process(nlp, ((item.text, {**meta, **_file_meta(item)}) for item in good), n_process=n_process)
     records = [doc_to_record(doc, item.doc_id)
                for item, doc in zip(good, _progress(docs, len(good), "extract"))]
     text = _render(records, fmt)
@@ -82,6 +87,13 @@ def extract(
         with atomic_write(output, newline="") as handle:
             handle.write(text)
     raise typer.Exit(1 if failures else 0)
+
+
+def _file_meta(item) -> dict:
+    out = {"source_file": item.path.name, "source_format": item.source_format}
+    if item.encoding:
+        out["encoding"] = item.encoding
+    return out
 
 
 def _render(records, fmt: str) -> str:

@@ -1,6 +1,7 @@
 """Put character-offset spans on a Doc as ``doc.ents``, splitting tokens an entity edge falls inside."""
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from typing import Iterable
 
 from spacy.tokens import Doc, Span as SpacySpan
@@ -9,11 +10,13 @@ from ..schema import Span
 
 
 def _split_points(doc: Doc, offsets: set[int]) -> dict[int, list[int]]:
+    ordered = sorted(offsets)
     points: dict[int, list[int]] = {}
     for token in doc:
-        inner = sorted(o for o in offsets if token.idx < o < token.idx + len(token.text))
-        if inner:
-            points[token.i] = inner
+        lo = bisect_right(ordered, token.idx)
+        hi = bisect_left(ordered, token.idx + len(token.text))
+        if lo < hi:
+            points[token.i] = ordered[lo:hi]
     return points
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from ..schema import Relation, Span
 from ..sentences import sentence_bounds
@@ -15,15 +16,31 @@ _COUNT_AFTER = re.compile(r"[区]?[0-9０-９]")
 _NAME_STOP = re.compile(r"[，、。；：！？\n（）()《》,;:!?\s0-9０-９]")
 
 
-def _add(found: list[Span], taken: list[tuple[int, int]], start: int, end: int, label: str, text: str) -> None:
+class _Taken:
+    """Which characters already belong to a span (linear time, for long documents)."""
+
+    def __init__(self, length: int) -> None:
+        self.mask = bytearray(length)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return any(self.mask[start:end])
+
+    def covers(self, offset: int) -> bool:
+        return 0 <= offset < len(self.mask) and bool(self.mask[offset])
+
+    def add(self, start: int, end: int) -> None:
+        self.mask[start:end] = b"\x01" * (end - start)
+
+
+def _add(found: list[Span], taken: _Taken, start: int, end: int, label: str, text: str) -> None:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    if end <= start or any(start < e and s < end for s, e in taken):
+    if end <= start or taken.overlaps(start, end):
         return
     found.append(Span(start, end, label, text[start:end]))
-    taken.append((start, end))
+    taken.add(start, end)
 
 
 def _in_slogan(text: str, match: re.Match) -> bool:
@@ -35,12 +52,12 @@ def _in_slogan(text: str, match: re.Match) -> bool:
     return closed >= 0
 
 
-def _projects(text: str, found: list[Span], taken: list[tuple[int, int]]) -> None:
+def _projects(text: str, found: list[Span], taken: _Taken) -> None:
     for match in PROJECT_SUFFIX_RE.finditer(text):
         end = match.end()
         start = match.start()
         while (start > 0 and end - start < 24 and not _NAME_STOP.match(text[start - 1])
-               and not any(s < start <= e for s, e in taken)):
+               and not taken.covers(start - 1)):
             start -= 1
         name = text[start:end]
         opener = PROJECT_OPENERS.match(name)
@@ -63,7 +80,7 @@ def _projects(text: str, found: list[Span], taken: list[tuple[int, int]]) -> Non
 def find_entities(text: str) -> list[Span]:
     """Return RATE, AMOUNT, PERIOD, ORG and PROJECT spans found by pattern, without overlaps."""
     found: list[Span] = []
-    taken: list[tuple[int, int]] = []
+    taken = _Taken(len(text))
     for label, pattern in (("RATE", RATE_RE), ("AMOUNT", AMOUNT_RE), ("PERIOD", PERIOD_RE)):
         for match in pattern.finditer(text):
             if label == "AMOUNT" and (_THRESHOLD.match(text, match.end()) or _in_slogan(text, match)):
@@ -87,14 +104,23 @@ def extract(text: str) -> tuple[list[Span], list[Relation]]:
     entities = find_entities(text)
     spans = list(entities)
     relations: list[Relation] = []
-    for sentence in sentence_bounds(text):
-        figures = [e for e in entities if e.label in ("AMOUNT", "RATE")]
-        others = [e for e in entities if e.label not in ("AMOUNT", "RATE")]
+    bounds = sentence_bounds(text)
+    starts = [b[0] for b in bounds]
+    by_sentence: list[list[Span]] = [[] for _ in bounds]
+    for entity in entities:
+        i = bisect_right(starts, entity.start) - 1
+        if i >= 0 and entity.end <= bounds[i][1]:
+            by_sentence[i].append(entity)
+    for sentence, members in zip(bounds, by_sentence):
+        if not members:
+            continue
+        figures = [e for e in members if e.label in ("AMOUNT", "RATE")]
+        others = [e for e in members if e.label not in ("AMOUNT", "RATE")]
         metrics, rels = link_metrics(text, sentence, figures, others)
         spans.extend(metrics)
         relations.extend(rels)
         heads = {r.head for r in rels}
         head_spans = [s for s in metrics + others if s.key in heads]
-        periods = [e for e in entities if e.label == "PERIOD"]
+        periods = [e for e in others if e.label == "PERIOD"]
         relations.extend(link_periods(sentence, head_spans, periods))
     return sorted(spans), relations
