@@ -43,6 +43,8 @@ class Errors(metaclass=_ErrorsWithCodes):
     E033 = "Unknown span label '{label}' in component '{name}' (expected one of {labels})."
     E034 = ("No encoder directory at '{path}'. Pass a local Hugging Face checkpoint directory "
             "(config.json, weights, tokenizer); govie never downloads from a model hub.")
+    E035 = ("Component '{name}' has no model: load a saved pipeline (govie.load(DIR)) or call "
+            "load_model(DIR, labels) with a local encoder directory.")
     # normalization
     E040 = "Cannot read a number from {text!r}."
     E041 = "Not an amount: {text!r} (expected a number followed by a unit, e.g. '3.2亿元')."

@@ -1,0 +1,1 @@
+"""Training of govie's trainable components (used by ``govie train`` and ``training/``)."""

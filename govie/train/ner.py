@@ -1,0 +1,110 @@
+"""Fine-tune the ``govie_ner_v1`` tagger on schema records: token BIO targets, windows, early stopping."""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from ..schema import Record, Span
+
+
+@dataclass
+class NerTrainConfig:
+    """Settings of one fine-tuning run."""
+
+    epochs: int = 10
+    lr: float = 5e-5
+    batch_size: int = 8
+    patience: int = 3
+    seed: int = 42
+    weight_decay: float = 0.01
+
+
+def token_targets(tagger, record: Record) -> tuple[list[int], list[int]]:
+    """Return ``(input_ids, tag_ids)`` of a record: B-/I- for tokens inside a span, O elsewhere."""
+    ids, offsets = tagger._encode(record.text)
+    index = {t: i for i, t in enumerate(tagger.cfg["labels"])}
+    tags = [index["O"]] * len(ids)
+    spans = sorted(record.spans)
+    j = 0
+    for i, (start, end) in enumerate(offsets):
+        while j < len(spans) and spans[j].end <= start:
+            j += 1
+        if j < len(spans) and end > start and spans[j].start < end and start < spans[j].end:
+            prefix = "B" if start <= spans[j].start else "I"
+            tags[i] = index[f"{prefix}-{spans[j].label}"]
+    return ids, tags
+
+
+def _chunks(tagger, records: Sequence[Record]):
+    """Yield the token windows of each record exactly as the tagger will see them at inference."""
+    from ..pipeline.windows import make_windows
+
+    size = tagger.cfg["window"] - 2
+    stride = min(tagger.cfg["stride"], size - 1)
+    for record in records:
+        ids, tags = token_targets(tagger, record)
+        if not ids:
+            continue
+        for w in make_windows(len(ids), size, stride):
+            yield ids[w.start:w.end], tags[w.start:w.end]
+
+
+def train_tagger(tagger, train: Sequence[Record], dev: Sequence[Record] | None, config: NerTrainConfig,
+                 evaluate: Callable[[Sequence[Record]], float] | None = None,
+                 progress: Callable | None = None) -> list[dict]:
+    """Fine-tune ``tagger.model`` in place; keep the weights of the best dev score. Return the history."""
+    import copy
+
+    import torch
+
+    torch.manual_seed(config.seed)
+    rng = random.Random(config.seed)
+    model, tok = tagger.model, tagger.tokenizer
+    chunks = list(_chunks(tagger, train))
+    optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    best, best_state, history, stale = -1.0, None, [], 0
+    for epoch in range(1, config.epochs + 1):
+        model.train()
+        rng.shuffle(chunks)
+        total = 0.0
+        batches = range(0, len(chunks), config.batch_size)
+        for b in (progress(batches, desc=f"epoch {epoch}") if progress else batches):
+            batch = chunks[b:b + config.batch_size]
+            width = max(len(ids) for ids, _ in batch) + 2
+            input_ids = torch.full((len(batch), width), tok.pad_token_id, dtype=torch.long)
+            labels = torch.full((len(batch), width), -100, dtype=torch.long)
+            mask = torch.zeros((len(batch), width), dtype=torch.long)
+            for row, (ids, tags) in enumerate(batch):
+                input_ids[row, :len(ids) + 2] = torch.tensor([tok.cls_token_id] + ids + [tok.sep_token_id])
+                labels[row, 1:len(tags) + 1] = torch.tensor(tags)
+                mask[row, :len(ids) + 2] = 1
+            loss = model(input_ids=input_ids, attention_mask=mask, labels=labels).loss
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            optimizer.zero_grad(set_to_none=True)
+            total += loss.item()
+        model.eval()
+        score = evaluate(dev) if (evaluate and dev) else -total
+        history.append({"epoch": epoch, "loss": total / max(1, len(range(0, len(chunks), config.batch_size))),
+                        "dev": score})
+        if score > best:
+            best, best_state, stale = score, copy.deepcopy(model.state_dict()), 0
+        else:
+            stale += 1
+            if stale >= config.patience:
+                break
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    model.eval()
+    return history
+
+
+def spans_of(tagger, text: str) -> list[Span]:
+    """Predict the spans of one text with the tagger (no spaCy Doc needed)."""
+    from ..pipeline.ner_component import decode_bio
+
+    logits, _, offsets = tagger.predict_states(text)
+    labels = tagger.cfg["labels"]
+    return decode_bio([labels[i] for i in logits.argmax(-1)], offsets, text)
