@@ -282,6 +282,29 @@ def annotate(
     raise typer.Exit(1 if failures else 0)
 
 
+@app.command()
+def train(
+    component: str = typer.Argument(..., help="ner (the relation component comes next)."),
+    config: Path = typer.Option(Path("configs/ner.cfg"), "--config", "-c", help="Training config."),
+    base_model: Path = typer.Option(..., "--base-model", help="Local Hugging Face encoder directory."),
+    output: Path = typer.Option(..., "--output", "-o", help="Pipeline directory to write (atomically)."),
+    corpus: Optional[Path] = typer.Option(None, "--corpus", help="Folder with train/dev JSONL (default: config)."),
+) -> None:
+    """Fine-tune a component on the corpus and write a loadable pipeline directory."""
+    from tqdm import tqdm
+
+    from .train.run import train_ner
+
+    if component != "ner":
+        _fail(f"Unknown component '{component}' (available: ner)")
+    try:
+        result = train_ner(config, base_model, output, corpus,
+                           progress=lambda it, desc: tqdm(it, desc=desc, file=sys.stderr))
+    except GovieError as err:
+        _fail(str(err), 1)
+    typer.echo(json.dumps(result, ensure_ascii=False))
+
+
 def main() -> None:
     """Entry point of the ``govie`` console script."""
     app()

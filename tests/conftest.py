@@ -62,3 +62,40 @@ GUIDE_RECORD = {
 @pytest.fixture
 def guide_record():
     return json.loads(json.dumps(GUIDE_RECORD, ensure_ascii=False))
+
+
+NER_EXAMPLES = [
+    {"id": "a", "text": "1-11月，营收3.2亿元，同比增长12.3%。",
+     "spans": [{"start": 0, "end": 5, "label": "PERIOD", "text": "1-11月"},
+               {"start": 6, "end": 8, "label": "METRIC", "text": "营收"},
+               {"start": 8, "end": 13, "label": "AMOUNT", "text": "3.2亿元"},
+               {"start": 18, "end": 23, "label": "RATE", "text": "12.3%"}]},
+    {"id": "b", "text": "税收收入下降2.1%，营收5亿元。",
+     "spans": [{"start": 0, "end": 4, "label": "METRIC", "text": "税收收入"},
+               {"start": 6, "end": 10, "label": "RATE", "text": "2.1%"},
+               {"start": 11, "end": 13, "label": "METRIC", "text": "营收"},
+               {"start": 13, "end": 16, "label": "AMOUNT", "text": "5亿元"}]},
+]
+
+
+@pytest.fixture(scope="session")
+def tiny_encoder(tmp_path_factory):
+    import torch
+    from transformers import BertConfig, BertModel
+
+    from govie.tokenization import build_vocab, char_tokenizer
+
+    path = tmp_path_factory.mktemp("tiny")
+    vocab = build_vocab([r["text"] for r in NER_EXAMPLES], min_count=1)
+    char_tokenizer(vocab).save_pretrained(path)
+    torch.manual_seed(0)
+    BertModel(BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+                         intermediate_size=64, max_position_embeddings=64)).save_pretrained(path)
+    return path
+
+
+
+
+@pytest.fixture(scope="session")
+def ner_examples():
+    return json.loads(json.dumps(NER_EXAMPLES, ensure_ascii=False))

@@ -1,7 +1,6 @@
 """govie_ner_v1: factory, windows, BIO decoding, tiny-model overfitting, save/load, long documents."""
 import pytest
 import spacy
-import torch
 
 import govie
 from govie.pipeline.ner_component import bio_labels, decode_bio
@@ -9,42 +8,14 @@ from govie.pipeline.windows import make_windows
 from govie.schema import Span, record_from_dict
 from govie.scoring import entity_scores
 from govie.train.ner import NerTrainConfig, spans_of, token_targets, train_tagger
-from govie.tokenization import build_vocab, char_tokenizer
 
-TRAIN = [
-    {"id": "a", "text": "1-11月，营收3.2亿元，同比增长12.3%。",
-     "spans": [{"start": 0, "end": 5, "label": "PERIOD", "text": "1-11月"},
-               {"start": 6, "end": 8, "label": "METRIC", "text": "营收"},
-               {"start": 8, "end": 13, "label": "AMOUNT", "text": "3.2亿元"},
-               {"start": 18, "end": 23, "label": "RATE", "text": "12.3%"}]},
-    {"id": "b", "text": "税收收入下降2.1%，营收5亿元。",
-     "spans": [{"start": 0, "end": 4, "label": "METRIC", "text": "税收收入"},
-               {"start": 6, "end": 10, "label": "RATE", "text": "2.1%"},
-               {"start": 11, "end": 13, "label": "METRIC", "text": "营收"},
-               {"start": 13, "end": 16, "label": "AMOUNT", "text": "5亿元"}]},
-]
-
-
-@pytest.fixture(scope="module")
-def tiny_encoder(tmp_path_factory):
-    from transformers import BertConfig, BertModel
-
-    path = tmp_path_factory.mktemp("tiny")
-    vocab = build_vocab([r["text"] for r in TRAIN], min_count=1)
-    char_tokenizer(vocab).save_pretrained(path)
-    torch.manual_seed(0)
-    BertModel(BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
-                         intermediate_size=64, max_position_embeddings=64)).save_pretrained(path)
-    return path
-
-
-@pytest.fixture(scope="module")
-def trained_nlp(tiny_encoder):
+@pytest.fixture(scope="session")
+def trained_nlp(tiny_encoder, ner_examples):
     nlp = govie.blank()
     tagger = nlp.add_pipe("govie_ner_v1", name="govie_ner", config={"window": 16, "stride": 4})
     tagger.load_model(tiny_encoder, labels=["METRIC", "AMOUNT", "RATE", "PERIOD", "PROJECT", "ORG"])
     nlp.add_pipe("govie_facts_v1", name="govie_facts")
-    records = [record_from_dict(r) for r in TRAIN]
+    records = [record_from_dict(r) for r in ner_examples]
     history = train_tagger(tagger, records, None, NerTrainConfig(epochs=150, lr=3e-3, batch_size=8, patience=150))
     assert history[-1]["loss"] < 0.05
     return nlp
@@ -65,18 +36,18 @@ def test_ner_decode_bio_repairs_and_trims():
     assert decode_bio(tags, offsets, text) == [Span(0, 2, "METRIC", "营收"), Span(3, 6, "AMOUNT", "3亿元")]
 
 
-def test_ner_token_targets(trained_nlp):
+def test_ner_token_targets(trained_nlp, ner_examples):
     tagger = trained_nlp.get_pipe("govie_ner")
-    ids, tags = token_targets(tagger, record_from_dict(TRAIN[0]))
+    ids, tags = token_targets(tagger, record_from_dict(ner_examples[0]))
     labels = tagger.cfg["labels"]
-    assert len(ids) == len(TRAIN[0]["text"])
+    assert len(ids) == len(ner_examples[0]["text"])
     assert [labels[t] for t in tags[:7]] == ["B-PERIOD", "I-PERIOD", "I-PERIOD", "I-PERIOD", "I-PERIOD", "O",
                                              "B-METRIC"]
     assert labels == bio_labels(["METRIC", "AMOUNT", "RATE", "PERIOD", "PROJECT", "ORG"])
 
 
-def test_ner_overfits_and_round_trips(trained_nlp, tmp_path):
-    gold = [record_from_dict(r) for r in TRAIN]
+def test_ner_overfits_and_round_trips(trained_nlp, tmp_path, ner_examples):
+    gold = [record_from_dict(r) for r in ner_examples]
     docs = [trained_nlp(r.text) for r in gold]
     pred = [govie.Record(r.id, r.text, {}, [Span(e.start_char, e.end_char, e.label_, e.text) for e in d.ents])
             for r, d in zip(gold, docs)]
@@ -96,15 +67,15 @@ def test_ner_empty_and_whitespace(trained_nlp, text):
     assert doc.text == text and list(doc.ents) == []
 
 
-def test_ner_long_document_windows_match_short(trained_nlp):
+def test_ner_long_document_windows_match_short(trained_nlp, ner_examples):
     tagger = trained_nlp.get_pipe("govie_ner")
-    unit = TRAIN[0]["text"]
+    unit = ner_examples[0]["text"]
     long_text = unit * (100_000 // len(unit) + 1)
     spans = spans_of(tagger, long_text)
     assert len(long_text) >= 100_000
     # the first window is the same as the short text's, so its kept tokens predict the same
     first = [(s.label, s.text) for s in spans if s.end <= 10]
-    assert first == [(s["label"], s["text"]) for s in TRAIN[0]["spans"] if s["end"] <= 10]
+    assert first == [(s["label"], s["text"]) for s in ner_examples[0]["spans"] if s["end"] <= 10]
     assert all(long_text[s.start:s.end] == s.text for s in spans)
     assert len(spans) > 1000
 

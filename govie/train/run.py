@@ -1,0 +1,72 @@
+"""``govie train ner``: read a config, fine-tune on the corpus, write the pipeline directory atomically."""
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from ..errors import GovieError
+from ..schema import read_jsonl
+from .ner import NerTrainConfig, spans_of, train_tagger
+
+
+def read_config(path: str | Path) -> dict[str, Any]:
+    """Parse a ``.cfg`` training config (thinc/spaCy syntax)."""
+    from thinc.api import Config
+
+    p = Path(path)
+    if not p.is_file():
+        raise GovieError(f"No training config at '{p}'.")
+    try:
+        return dict(Config().from_disk(p))
+    except Exception as err:  # thinc raises several parse error types
+        raise GovieError(f"{p}: cannot parse the config ({err})") from None
+
+
+def write_pipeline_atomically(nlp, out: Path) -> None:
+    """Save ``nlp`` to ``out`` so that a failure leaves any earlier model there untouched."""
+    out = Path(out)
+    tmp = out.with_name(out.name + ".tmp")
+    old = out.with_name(out.name + ".old")
+    shutil.rmtree(tmp, ignore_errors=True)
+    nlp.to_disk(tmp)
+    if out.exists():
+        shutil.rmtree(old, ignore_errors=True)
+        out.rename(old)
+    tmp.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def train_ner(config_path: str | Path, base_model: str | Path, output: str | Path,
+              corpus_dir: str | Path | None = None, progress=None) -> dict[str, Any]:
+    """Fine-tune ``govie_ner_v1`` from ``base_model`` and save a pipeline (segmenter, NER, facts) to ``output``."""
+    from ..loading import blank
+    from ..scoring import entity_scores
+    from ..schema import Record
+
+    cfg = read_config(config_path)
+    corpus = Path(corpus_dir or cfg["corpus"]["dir"])
+    # every input file is read (and rejected with file:line) before any training starts
+    train = read_jsonl(corpus / f"{cfg['corpus']['train']}.jsonl")
+    dev = read_jsonl(corpus / f"{cfg['corpus']['dev']}.jsonl")
+    nlp = blank()
+    m = cfg["model"]
+    tagger = nlp.add_pipe("govie_ner_v1", name="govie_ner",
+                          config={"window": m["window"], "stride": m["stride"], "batch_size": m["batch_size"]})
+    tagger.load_model(base_model, labels=list(m["labels"]))
+    nlp.add_pipe("govie_facts_v1", name="govie_facts")
+
+    def dev_f1(records):
+        pred = [Record(r.id, r.text, {}, spans_of(tagger, r.text)) for r in records]
+        return entity_scores(records, pred)["micro"]["f"]
+
+    start = time.time()
+    history = train_tagger(tagger, train, dev, NerTrainConfig(**cfg["training"]), evaluate=dev_f1,
+                           progress=progress)
+    nlp.meta.update({"name": Path(output).name, "description": "govie trained pipeline",
+                     "base_model": str(base_model), "training": {"history": history,
+                                                                 "seconds": round(time.time() - start)}})
+    write_pipeline_atomically(nlp, Path(output))
+    return {"output": str(output), "history": history, "seconds": round(time.time() - start)}

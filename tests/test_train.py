@@ -1,0 +1,68 @@
+"""govie train ner: config, corpus errors before training, atomic output that loads."""
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+import govie
+from govie.cli import app
+from govie.train.run import read_config
+
+
+runner = CliRunner()
+CONFIG = """[corpus]
+dir = "corpus"
+train = "train"
+dev = "dev"
+
+[model]
+labels = ["METRIC", "AMOUNT", "RATE", "PERIOD", "PROJECT", "ORG"]
+window = 16
+stride = 4
+batch_size = 4
+
+[training]
+epochs = 2
+lr = 0.001
+batch_size = 4
+patience = 2
+seed = 1
+"""
+
+
+@pytest.fixture
+def corpus(tmp_path, ner_examples):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name in ("train", "dev"):
+        (folder / f"{name}.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in ner_examples),
+                                              encoding="utf-8")
+    (tmp_path / "ner.cfg").write_text(CONFIG, encoding="utf-8")
+    return tmp_path
+
+
+def test_train_config_parses(corpus):
+    cfg = read_config(corpus / "ner.cfg")
+    assert cfg["model"]["window"] == 16 and cfg["training"]["lr"] == 0.001
+
+
+def test_train_ner_writes_a_loadable_pipeline(corpus, tiny_encoder, ner_examples):
+    out = corpus / "model"
+    result = runner.invoke(app, ["train", "ner", "-c", str(corpus / "ner.cfg"), "--base-model", str(tiny_encoder),
+                                 "-o", str(out), "--corpus", str(corpus / "corpus")])
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout.splitlines()[-1])["history"]) == 2
+    nlp = govie.load(out)
+    assert nlp.pipe_names == ["govie_ner", "govie_facts"]
+    assert nlp(ner_examples[0]["text"]).text == ner_examples[0]["text"]
+
+
+def test_train_bad_corpus_stops_before_training_and_keeps_old_model(corpus, tiny_encoder):
+    out = corpus / "model"
+    out.mkdir()
+    (out / "keep.txt").write_text("good model", encoding="utf-8")
+    (corpus / "corpus" / "dev.jsonl").write_text('{"id": "x", "text": "ok"}\n{broken\n', encoding="utf-8")
+    result = runner.invoke(app, ["train", "ner", "-c", str(corpus / "ner.cfg"), "--base-model", str(tiny_encoder),
+                                 "-o", str(out), "--corpus", str(corpus / "corpus")])
+    assert result.exit_code == 1 and "dev.jsonl:2: invalid JSON" in result.stderr
+    assert (out / "keep.txt").read_text(encoding="utf-8") == "good model"
