@@ -69,12 +69,17 @@ NER_EXAMPLES = [
      "spans": [{"start": 0, "end": 5, "label": "PERIOD", "text": "1-11月"},
                {"start": 6, "end": 8, "label": "METRIC", "text": "营收"},
                {"start": 8, "end": 13, "label": "AMOUNT", "text": "3.2亿元"},
-               {"start": 18, "end": 23, "label": "RATE", "text": "12.3%"}]},
+               {"start": 18, "end": 23, "label": "RATE", "text": "12.3%"}],
+     "relations": [{"head": [6, 8], "child": [8, 13], "label": "value"},
+                   {"head": [6, 8], "child": [18, 23], "label": "growth"},
+                   {"head": [6, 8], "child": [0, 5], "label": "period"}]},
     {"id": "b", "text": "税收收入下降2.1%，营收5亿元。",
      "spans": [{"start": 0, "end": 4, "label": "METRIC", "text": "税收收入"},
                {"start": 6, "end": 10, "label": "RATE", "text": "2.1%"},
                {"start": 11, "end": 13, "label": "METRIC", "text": "营收"},
-               {"start": 13, "end": 16, "label": "AMOUNT", "text": "5亿元"}]},
+               {"start": 13, "end": 16, "label": "AMOUNT", "text": "5亿元"}],
+     "relations": [{"head": [0, 4], "child": [6, 10], "label": "growth"},
+                   {"head": [11, 13], "child": [13, 16], "label": "value"}]},
 ]
 
 

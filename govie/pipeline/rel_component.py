@@ -1,0 +1,197 @@
+"""``govie_rel_v1``: scores (head, child) entity pairs inside a sentence as value, growth, period or none.
+
+Pair features: the encoder states of both spans (from ``doc.tensor``, written by ``govie_ner_v1``),
+their product, and the words between them (order, distance, entities between, clause breaks,
+change words). Candidate pairs come from one registered function, ``govie.rel_candidates.v1``,
+used by training, inference and scoring alike.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy
+import srsly
+from spacy import util
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import registry
+
+from ..errors import Errors, GovieError
+from ..labels import RELATION_LABELS, allowed_relations
+from ..schema import Relation, Span
+from ..sentences import SentenceIndex
+from . import extensions  # noqa: F401
+from .entities import doc_spans
+
+Candidates = Callable[[str, Sequence[Span]], list[tuple[Span, Span]]]
+_CHANGE = re.compile(r"增长|下降|增加|减少|提高|降低|回落|上升|同比|比上年|分别")
+_BREAK = re.compile(r"[，,；;：:]")
+_CLASSES = ("none",) + RELATION_LABELS
+
+
+@registry.misc("govie.rel_candidates.v1")
+def make_candidates(max_chars: int = 200) -> Candidates:
+    """Return the candidate generator: pairs in one sentence that the schema allows, within ``max_chars``."""
+
+    def candidates(text: str, spans: Sequence[Span]) -> list[tuple[Span, Span]]:
+        index = SentenceIndex(text)
+        out = []
+        for head in spans:
+            if head.label not in ("METRIC", "PROJECT"):
+                continue
+            for child in spans:
+                if child is head or not allowed_relations(head.label, child.label):
+                    continue
+                gap = max(child.start - head.end, head.start - child.end)
+                if gap <= max_chars and index.same_sentence(head.key, child.key):
+                    out.append((head, child))
+        return out
+
+    return candidates
+
+
+def pair_features(text: str, spans: Sequence[Span], head: Span, child: Span) -> list[float]:
+    """Surface features of a pair: order, distance, what lies between, the two labels."""
+    a, b = (head.end, child.start) if head.start < child.start else (child.end, head.start)
+    between = text[a:b] if b > a else ""
+    n_between = sum(1 for s in spans if a <= s.start and s.end <= b)
+    same_between = sum(1 for s in spans if a <= s.start and s.end <= b and s.label == child.label)
+    heads_between = sum(1 for s in spans if a <= s.start and s.end <= b and s.label in ("METRIC", "PROJECT"))
+    feats = [1.0 if child.start >= head.end else 0.0, min(len(between), 100) / 100, min(n_between, 10) / 10,
+             min(same_between, 5) / 5, min(heads_between, 5) / 5, len(_BREAK.findall(between)) / 5,
+             1.0 if _CHANGE.search(between) else 0.0, 1.0 if _CHANGE.search(text[max(0, child.start - 6):child.start]) else 0.0]
+    feats += [1.0 if head.label == label else 0.0 for label in ("METRIC", "PROJECT")]
+    feats += [1.0 if child.label == label else 0.0 for label in ("AMOUNT", "RATE", "PERIOD")]
+    return feats
+
+
+N_PAIR_FEATURES = 13
+
+
+def span_vectors(doc: Doc, spans: Sequence[Span]) -> numpy.ndarray:
+    """Mean encoder state over the characters of each span (token states weighted by token length)."""
+    width = doc.tensor.shape[1] if doc.tensor is not None and doc.tensor.ndim == 2 and len(doc) else 0
+    out = numpy.zeros((len(spans), width), dtype="float32")
+    if not width:
+        return out
+    lengths = numpy.array([len(t.text) for t in doc], dtype="float32")
+    for i, span in enumerate(spans):
+        sp = doc.char_span(span.start, span.end, alignment_mode="expand")
+        if sp is None or not len(sp):
+            continue
+        w = lengths[sp.start:sp.end]
+        out[i] = (doc.tensor[sp.start:sp.end] * w[:, None]).sum(0) / max(1.0, w.sum())
+    return out
+
+
+def build_pair_matrix(doc: Doc, pairs: Sequence[tuple[Span, Span]], spans: Sequence[Span]) -> numpy.ndarray:
+    """Return one row per pair: [head state, child state, product, surface features]."""
+    if not pairs:
+        width = doc.tensor.shape[1] if doc.tensor is not None and doc.tensor.ndim == 2 and len(doc) else 0
+        return numpy.zeros((0, 3 * width + N_PAIR_FEATURES), dtype="float32")
+    unique = sorted({s for pair in pairs for s in pair})
+    vectors = dict(zip(unique, span_vectors(doc, unique)))
+    rows = []
+    for head, child in pairs:
+        h, c = vectors[head], vectors[child]
+        rows.append(numpy.concatenate([h, c, h * c, numpy.array(pair_features(doc.text, spans, head, child),
+                                                                   dtype="float32")]))
+    return numpy.stack(rows).astype("float32")
+
+
+@Language.factory(
+    "govie_rel_v1",
+    requires=["doc.ents", "doc.tensor"],
+    assigns=["doc._.relations"],
+    default_config={"candidates": {"@misc": "govie.rel_candidates.v1", "max_chars": 200}, "hidden": 128,
+                    "threshold": 0.5},
+)
+def make_relation_extractor(nlp: Language, name: str, candidates: Candidates, hidden: int,
+                            threshold: float) -> "RelationExtractor":
+    """Create the relation component (weights from ``from_disk`` or ``initialize_model`` + training)."""
+    return RelationExtractor(nlp, name, candidates=candidates, hidden=hidden, threshold=threshold)
+
+
+class RelationExtractor:
+    """Classify candidate pairs with a small feed-forward network over shared encoder states."""
+
+    def __init__(self, nlp: Language, name: str = "govie_rel", *, candidates: Candidates, hidden: int = 128,
+                 threshold: float = 0.5) -> None:
+        self.name = name
+        self.candidates = candidates
+        self.cfg: dict[str, Any] = {"hidden": hidden, "threshold": threshold, "input_width": None}
+        self.model = None
+
+    def initialize_model(self, input_width: int, seed: int = 0):
+        """Create fresh weights for inputs of ``input_width`` values."""
+        import torch
+
+        torch.manual_seed(seed)
+        self.cfg["input_width"] = input_width
+        self.model = torch.nn.Sequential(torch.nn.Linear(input_width, self.cfg["hidden"]), torch.nn.ReLU(),
+                                         torch.nn.Linear(self.cfg["hidden"], len(_CLASSES)))
+        return self.model
+
+    def predict(self, doc: Doc) -> list[Relation]:
+        """Return the relations of a Doc whose entities and tensor are set."""
+        import torch
+
+        if self.model is None:
+            raise GovieError(Errors.E035.format(name=self.name))
+        spans = doc_spans(doc)
+        pairs = self.candidates(doc.text, spans)
+        if not pairs:
+            return []
+        x = torch.from_numpy(build_pair_matrix(doc, pairs, spans))
+        if x.shape[1] != self.cfg["input_width"]:
+            raise GovieError(f"govie_rel: pair inputs have {x.shape[1]} values, the model expects "
+                             f"{self.cfg['input_width']}: the encoder of govie_ner differs from training")
+        with torch.no_grad():
+            probs = torch.softmax(self.model(x), -1).numpy()
+        out = []
+        for (head, child), p in zip(pairs, probs):
+            allowed = allowed_relations(head.label, child.label)
+            best = max(allowed, key=lambda label: p[_CLASSES.index(label)])
+            score = float(p[_CLASSES.index(best)])
+            if score >= self.cfg["threshold"] and score > p[0]:
+                out.append(Relation(head.key, child.key, best, score))
+        return out
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.relations = self.predict(doc)
+        return doc
+
+    def to_disk(self, path, *, exclude=tuple()) -> None:
+        import torch
+
+        if self.model is None:
+            raise GovieError(Errors.E035.format(name=self.name))
+        util.to_disk(path, {"cfg": lambda p: srsly.write_json(p, self.cfg),
+                            "model.pt": lambda p: torch.save(self.model.state_dict(), p)}, exclude)
+
+    def from_disk(self, path, *, exclude=tuple()) -> "RelationExtractor":
+        import torch
+
+        def load_cfg(p: Path) -> None:
+            self.cfg.update(srsly.read_json(p))
+
+        def load_model(p: Path) -> None:
+            if not p.is_file():
+                raise GovieError(Errors.E031.format(path=Path(path), missing="model.pt"))
+            self.initialize_model(self.cfg["input_width"])
+            self.model.load_state_dict(torch.load(p, weights_only=True))
+            self.model.eval()
+
+        util.from_disk(path, {"cfg": load_cfg, "model.pt": load_model}, exclude)
+        return self
+
+
+def relation_targets(pairs: Sequence[tuple[Span, Span]], gold: Sequence[Relation]) -> list[int]:
+    """Class index per candidate pair: the gold label, or ``none``."""
+    index = {(tuple(r.head), tuple(r.child)): r.label for r in gold}
+    return [_CLASSES.index(index.get((h.key, c.key), "none")) for h, c in pairs]
+
+
+__all__ = ["RelationExtractor", "build_pair_matrix", "make_candidates", "relation_targets"]
