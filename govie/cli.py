@@ -284,22 +284,31 @@ def annotate(
 
 @app.command()
 def train(
-    component: str = typer.Argument(..., help="ner (the relation component comes next)."),
-    config: Path = typer.Option(Path("configs/ner.cfg"), "--config", "-c", help="Training config."),
-    base_model: Path = typer.Option(..., "--base-model", help="Local Hugging Face encoder directory."),
+    component: str = typer.Argument(..., help="ner or rel."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Training config (configs/<component>.cfg)."),
+    base_model: Optional[Path] = typer.Option(None, "--base-model", help="ner: local Hugging Face encoder directory."),
+    ner: Optional[Path] = typer.Option(None, "--ner", help="rel: the trained NER pipeline to extend."),
     output: Path = typer.Option(..., "--output", "-o", help="Pipeline directory to write (atomically)."),
     corpus: Optional[Path] = typer.Option(None, "--corpus", help="Folder with train/dev JSONL (default: config)."),
 ) -> None:
     """Fine-tune a component on the corpus and write a loadable pipeline directory."""
     from tqdm import tqdm
 
-    from .train.run import train_ner
+    from .train.run import train_ner, train_rel
 
-    if component != "ner":
-        _fail(f"Unknown component '{component}' (available: ner)")
+    if component not in ("ner", "rel"):
+        _fail(f"Unknown component '{component}' (available: ner, rel)")
+    config = config or Path(f"configs/{component}.cfg")
+    if component == "ner" and base_model is None:
+        _fail("govie train ner needs --base-model DIR (a local Hugging Face encoder directory)")
+    if component == "rel" and ner is None:
+        _fail("govie train rel needs --ner DIR (a pipeline trained with 'govie train ner')")
     try:
-        result = train_ner(config, base_model, output, corpus,
-                           progress=lambda it, desc: tqdm(it, desc=desc, file=sys.stderr))
+        if component == "ner":
+            result = train_ner(config, base_model, output, corpus,
+                               progress=lambda it, desc: tqdm(it, desc=desc, file=sys.stderr))
+        else:
+            result = train_rel(config, ner, output, corpus)
     except GovieError as err:
         _fail(str(err), 1)
     typer.echo(json.dumps(result, ensure_ascii=False))

@@ -66,3 +66,35 @@ def test_train_bad_corpus_stops_before_training_and_keeps_old_model(corpus, tiny
                                  "-o", str(out), "--corpus", str(corpus / "corpus")])
     assert result.exit_code == 1 and "dev.jsonl:2: invalid JSON" in result.stderr
     assert (out / "keep.txt").read_text(encoding="utf-8") == "good model"
+
+
+REL_CONFIG = """[corpus]
+dir = "corpus"
+train = "train"
+dev = "dev"
+
+[model]
+hidden = 16
+threshold = 0.5
+max_chars = 100
+
+[training]
+epochs = 3
+lr = 0.01
+batch_size = 8
+patience = 3
+seed = 1
+"""
+
+
+def test_train_rel_extends_the_ner_pipeline(corpus, tiny_encoder):
+    ner_dir, full_dir = corpus / "ner", corpus / "full"
+    (corpus / "rel.cfg").write_text(REL_CONFIG, encoding="utf-8")
+    args = ["--corpus", str(corpus / "corpus")]
+    assert runner.invoke(app, ["train", "ner", "-c", str(corpus / "ner.cfg"), "--base-model", str(tiny_encoder),
+                               "-o", str(ner_dir), *args]).exit_code == 0
+    result = runner.invoke(app, ["train", "rel", "-c", str(corpus / "rel.cfg"), "--ner", str(ner_dir),
+                                 "-o", str(full_dir), *args])
+    assert result.exit_code == 0, result.output
+    assert govie.load(full_dir).pipe_names == ["govie_ner", "govie_rel", "govie_facts"]
+    assert runner.invoke(app, ["train", "rel", "-o", str(full_dir)]).exit_code == 2

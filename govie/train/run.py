@@ -70,3 +70,29 @@ def train_ner(config_path: str | Path, base_model: str | Path, output: str | Pat
                                                                  "seconds": round(time.time() - start)}})
     write_pipeline_atomically(nlp, Path(output))
     return {"output": str(output), "history": history, "seconds": round(time.time() - start)}
+
+
+def train_rel(config_path: str | Path, ner_pipeline: str | Path, output: str | Path,
+              corpus_dir: str | Path | None = None) -> dict[str, Any]:
+    """Add a trained ``govie_rel_v1`` to the NER pipeline at ``ner_pipeline`` and save it to ``output``."""
+    from ..loading import load
+    from .rel import RelTrainConfig, train_relations
+
+    cfg = read_config(config_path)
+    corpus = Path(corpus_dir or cfg["corpus"]["dir"])
+    train = read_jsonl(corpus / f"{cfg['corpus']['train']}.jsonl")
+    dev = read_jsonl(corpus / f"{cfg['corpus']['dev']}.jsonl")
+    nlp = load(ner_pipeline)
+    if "govie_ner" not in nlp.pipe_names:
+        raise GovieError(f"'{ner_pipeline}' has no govie_ner component: train it first with 'govie train ner'.")
+    if "govie_rel" in nlp.pipe_names:
+        nlp.remove_pipe("govie_rel")
+    m = cfg["model"]
+    rel = nlp.add_pipe("govie_rel_v1", name="govie_rel", before="govie_facts" if "govie_facts" in nlp.pipe_names
+                       else None, config={"hidden": m["hidden"], "threshold": m["threshold"],
+                                          "candidates": {"@misc": "govie.rel_candidates.v1",
+                                                         "max_chars": m["max_chars"]}})
+    start = time.time()
+    history = train_relations(nlp, nlp.get_pipe("govie_ner"), rel, train, dev, RelTrainConfig(**cfg["training"]))
+    write_pipeline_atomically(nlp, Path(output))
+    return {"output": str(output), "history": history, "seconds": round(time.time() - start)}
