@@ -35,7 +35,22 @@ def load_encoder(path: str | os.PathLike, task: str = "base", num_labels: int | 
     from transformers import (AutoModel, AutoModelForMaskedLM, AutoModelForTokenClassification,
                               AutoTokenizer)
 
+    from transformers.utils import logging as hf_logging
+
     p = check_encoder_dir(path)
+    # a new classification head is expected here: keep transformers' load report and bars quiet
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    try:
+        return _load(p, task, num_labels, AutoTokenizer, AutoModel, AutoModelForMaskedLM,
+                     AutoModelForTokenClassification)
+    finally:
+        hf_logging.set_verbosity(verbosity)
+        hf_logging.enable_progress_bar()
+
+
+def _load(p, task, num_labels, AutoTokenizer, AutoModel, AutoModelForMaskedLM, AutoModelForTokenClassification):
     tokenizer = AutoTokenizer.from_pretrained(p, local_files_only=True)
     if task == "base":
         model = AutoModel.from_pretrained(p, local_files_only=True)
