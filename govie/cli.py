@@ -54,7 +54,7 @@ def extract(
     from .documents import doc_to_record, process
     from .inputs import InputFailure, expand_paths, read_inputs
     from .loading import load
-    from .schema import atomic_write, dumps_record
+    from .schema import atomic_write
 
     if fmt not in FORMATS:
         _fail(Errors.E052.format(fmt=fmt, formats=", ".join(FORMATS)))

@@ -1,7 +1,6 @@
 """``govie train ner``: read a config, fine-tune on the corpus, write the pipeline directory atomically."""
 from __future__ import annotations
 
-import json
 import shutil
 import time
 from pathlib import Path
