@@ -85,3 +85,12 @@ def test_ner_without_model_is_a_clear_error():
     nlp.add_pipe("govie_ner_v1")
     with pytest.raises(govie.GovieError, match="E035"):
         nlp("营收3亿元")
+
+
+def test_ner_partial_model_directory_names_the_missing_part(trained_nlp, tmp_path):
+    import shutil
+
+    trained_nlp.to_disk(tmp_path / "m")
+    shutil.rmtree(tmp_path / "m" / "govie_ner" / "model")
+    with pytest.raises(govie.GovieError, match=r"E031.*model/"):
+        govie.load(tmp_path / "m")
