@@ -52,30 +52,16 @@ def extract(
     stderr; the others are still processed), 2 on a usage error.
     """
     from .documents import doc_to_record, process
-    from .inputs import InputFailure, expand_paths, read_inputs
     from .loading import load
     from .schema import atomic_write
 
     if fmt not in FORMATS:
         _fail(Errors.E052.format(fmt=fmt, formats=", ".join(FORMATS)))
-    files = expand_paths(paths)
-    if not files:
-        _fail(Errors.E053.format(paths=", ".join(map(str, paths))))
+    good, failures = _read_paths(paths)
     try:
         nlp = load(None if model == "default" else model)
     except GovieError as err:
         _fail(str(err))
-    failures = 0
-    good = []
-    for item in read_inputs(files):
-        if isinstance(item, InputFailure):
-            failures += 1
-            typer.echo(f"govie: skipped {item.path}: {item.reason}", err=True)
-        else:
-            good.append(item)
-    for item in good:
-        if item.note:
-            typer.echo(f"govie: {item.path}: {item.note}", err=True)
     meta = {k: v for k, v in (("year", year), ("org", org)) if v is not None}
     docs = process(nlp, ((item.text, {**meta, **_file_meta(item)}) for item in good), n_process=n_process)
     records = [doc_to_record(doc, item.doc_id)
@@ -87,6 +73,25 @@ def extract(
         with atomic_write(output, newline="") as handle:
             handle.write(text)
     raise typer.Exit(1 if failures else 0)
+
+
+def _read_paths(paths) -> tuple[list, int]:
+    """Read every input file; name each unreadable one on stderr. Return (readable inputs, failures)."""
+    from .inputs import InputFailure, expand_paths, read_inputs
+
+    files = expand_paths(paths)
+    if not files:
+        _fail(Errors.E053.format(paths=", ".join(map(str, paths))))
+    good, failures = [], 0
+    for item in read_inputs(files):
+        if isinstance(item, InputFailure):
+            failures += 1
+            typer.echo(f"govie: skipped {item.path}: {item.reason}", err=True)
+        else:
+            good.append(item)
+            if item.note:
+                typer.echo(f"govie: {item.path}: {item.note}", err=True)
+    return good, failures
 
 
 def _file_meta(item) -> dict:
@@ -256,24 +261,14 @@ def annotate(
 ) -> None:
     """Pre-annotate raw text for review: JSONL records with spans and relations, marked as pre-annotated."""
     from .documents import doc_to_record, process
-    from .inputs import InputFailure, expand_paths, read_inputs
     from .loading import load
     from .schema import write_jsonl
 
-    files = expand_paths(paths)
-    if not files:
-        _fail(Errors.E053.format(paths=", ".join(map(str, paths))))
+    good, failures = _read_paths(paths)
     try:
         nlp = load(model)
     except GovieError as err:
         _fail(str(err))
-    good, failures = [], 0
-    for item in read_inputs(files):
-        if isinstance(item, InputFailure):
-            failures += 1
-            typer.echo(f"govie: skipped {item.path}: {item.reason}", err=True)
-        else:
-            good.append(item)
     meta = {"annotation": f"pre-annotated:{model}", **({"year": year} if year else {})}
     docs = process(nlp, ((item.text, meta) for item in good))
     records = [doc_to_record(doc, item.doc_id, with_facts=False)
