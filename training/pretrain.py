@@ -11,6 +11,7 @@ Usage:
     python training/pretrain.py --reports ../shared/reports/raw --out runs/char-l4-h256 \
         --layers 4 --hidden 256 --heads 4 --seq-len 128 --batch 32 --max-steps 20000
     python training/pretrain.py ... --resume          # continue after a stop
+    python training/pretrain.py ... --init-from training/encoders/char-l4-h256   # continue a committed export
     python training/pretrain.py ... --export govie-encoders/char-l4-h256   # fp16 model + card
 """
 from __future__ import annotations
@@ -139,6 +140,8 @@ def main(argv=None) -> int:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--resume", action="store_true")
+    parser.add_argument("--init-from", type=Path,
+                        help="start from an exported model (weights, tokenizer, card.json steps); new optimizer")
     parser.add_argument("--export", type=Path, help="write the fp16 model, tokenizer and card here and stop")
     args = parser.parse_args(argv)
 
@@ -149,6 +152,8 @@ def main(argv=None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     train_docs, held_docs, excluded = _split_documents(args.reports, args.corpus, args.seed)
     tok_dir = args.out / "tokenizer"
+    if args.init_from and not tok_dir.is_dir():
+        AutoTokenizer.from_pretrained(args.init_from).save_pretrained(tok_dir)
     if not tok_dir.is_dir():
         vocab = build_vocab((p.read_text(encoding="utf-8") for p in train_docs), max_size=args.vocab_size)
         char_tokenizer(vocab).save_pretrained(tok_dir)
@@ -163,6 +168,11 @@ def main(argv=None) -> int:
     if args.resume and ckpt.is_dir():
         model = BertForMaskedLM.from_pretrained(ckpt)
         state = torch.load(ckpt / "trainer_state.pt", weights_only=False)
+    elif args.init_from:
+        model = BertForMaskedLM.from_pretrained(args.init_from, torch_dtype=torch.float32)
+        card = json.loads((args.init_from / "card.json").read_text(encoding="utf-8"))
+        state = {"step": card["steps"], "seconds": card.get("train_seconds_2_cores", 0.0),
+                 "history": card.get("history", [])}
     else:
         config = BertConfig(vocab_size=len(ids), hidden_size=args.hidden, num_hidden_layers=args.layers,
                             num_attention_heads=args.heads, intermediate_size=4 * args.hidden,
@@ -172,6 +182,8 @@ def main(argv=None) -> int:
     if args.export:
         return _export(model, tokenizer, args, state, held, ids, n_special, unigram_id, train, held_docs, excluded)
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
+    for group in optimizer.param_groups:
+        group.setdefault("initial_lr", args.lr)
     if "optimizer" in state:
         optimizer.load_state_dict(state.pop("optimizer"))
 
