@@ -52,7 +52,7 @@ def infer_year(text: str, spans: Iterable[Span] = ()) -> int | None:
     return years.most_common(1)[0][0] if years else None
 
 
-def _figure(text: str, span: Span, sentence_start: int) -> dict[str, Any]:
+def _figure(span: Span) -> dict[str, Any]:
     """Normalize an AMOUNT or RATE child; empty dict when its text cannot be read."""
     try:
         if span.label == "AMOUNT":
@@ -98,8 +98,8 @@ def assemble_facts(text: str, spans: Sequence[Span], relations: Sequence[Relatio
             value = values[i] if i < len(values) else None
             growth = growths[i] if i < len(growths) else (growths[0] if len(growths) == 1 and len(values) == 1 else None)
             period = periods[i] if i < len(periods) else (periods[-1] if periods else None)
-            fields = _figure(text, value, s_start) if value else {}
-            g = _figure(text, growth, s_start) if growth else {}
+            fields = _figure(value) if value else {}
+            g = _figure(growth) if growth else {}
             direction = None
             if growth is not None:
                 direction = g.get("sign") or direction_before(text[s_start:growth.start])

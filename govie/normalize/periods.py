@@ -224,5 +224,5 @@ def _h_year(t, rest, y, doc_year, explicit):
     return None
 
 
-_HANDLERS = (_h_iso_date, _h_year_range, _h_five_year_plan, _h_since, _h_until, _h_month_range, _h_day,
+_HANDLERS = (_h_year_range, _h_five_year_plan, _h_since, _h_until, _h_month_range, _h_day,
              _h_quarter, _h_year)

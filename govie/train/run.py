@@ -1,4 +1,4 @@
-"""``govie train ner``: read a config, fine-tune on the corpus, write the pipeline directory atomically."""
+"""``govie train ner|rel``: read a config, fine-tune on the corpus, write the pipeline directory atomically."""
 from __future__ import annotations
 
 import shutil
@@ -24,6 +24,15 @@ def read_config(path: str | Path) -> dict[str, Any]:
         raise GovieError(f"{p}: cannot parse the config ({err})") from None
 
 
+def _config_and_corpus(config_path, corpus_dir) -> tuple[dict[str, Any], list, list]:
+    """Read the config, then every corpus file (bad JSONL stops with file:line before any training)."""
+    cfg = read_config(config_path)
+    corpus = Path(corpus_dir or cfg["corpus"]["dir"])
+    train = read_jsonl(corpus / f"{cfg['corpus']['train']}.jsonl")
+    dev = read_jsonl(corpus / f"{cfg['corpus']['dev']}.jsonl")
+    return cfg, train, dev
+
+
 def write_pipeline_atomically(nlp, out: Path) -> None:
     """Save ``nlp`` to ``out`` so that a failure leaves any earlier model there untouched."""
     out = Path(out)
@@ -45,11 +54,7 @@ def train_ner(config_path: str | Path, base_model: str | Path, output: str | Pat
     from ..scoring import entity_scores
     from ..schema import Record
 
-    cfg = read_config(config_path)
-    corpus = Path(corpus_dir or cfg["corpus"]["dir"])
-    # every input file is read (and rejected with file:line) before any training starts
-    train = read_jsonl(corpus / f"{cfg['corpus']['train']}.jsonl")
-    dev = read_jsonl(corpus / f"{cfg['corpus']['dev']}.jsonl")
+    cfg, train, dev = _config_and_corpus(config_path, corpus_dir)
     nlp = blank()
     m = cfg["model"]
     tagger = nlp.add_pipe("govie_ner_v1", name="govie_ner",
@@ -77,10 +82,7 @@ def train_rel(config_path: str | Path, ner_pipeline: str | Path, output: str | P
     from ..loading import load
     from .rel import RelTrainConfig, train_relations
 
-    cfg = read_config(config_path)
-    corpus = Path(corpus_dir or cfg["corpus"]["dir"])
-    train = read_jsonl(corpus / f"{cfg['corpus']['train']}.jsonl")
-    dev = read_jsonl(corpus / f"{cfg['corpus']['dev']}.jsonl")
+    cfg, train, dev = _config_and_corpus(config_path, corpus_dir)
     nlp = load(ner_pipeline)
     if "govie_ner" not in nlp.pipe_names:
         raise GovieError(f"'{ner_pipeline}' has no govie_ner component: train it first with 'govie train ner'.")
