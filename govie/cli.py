@@ -279,31 +279,36 @@ def annotate(
 
 @app.command()
 def train(
-    component: str = typer.Argument(..., help="ner or rel."),
-    config: Optional[Path] = typer.Option(None, "--config", "-c", help="Training config (configs/<component>.cfg)."),
-    base_model: Optional[Path] = typer.Option(None, "--base-model", help="ner: local Hugging Face encoder directory."),
+    component: str = typer.Argument(..., help="ner, rel or all (ner then rel)."),
+    config: Optional[Path] = typer.Option(None, "--config", "-c",
+                                          help="Training config (default configs/<component>.cfg; all: the ner one)."),
+    rel_config: Path = typer.Option(Path("configs/rel.cfg"), "--rel-config", help="all: the relation config."),
+    base_model: Optional[Path] = typer.Option(None, "--base-model",
+                                              help="ner/all: local Hugging Face encoder directory "
+                                                   "(default: the config's model.base_model)."),
     ner: Optional[Path] = typer.Option(None, "--ner", help="rel: the trained NER pipeline to extend."),
     output: Path = typer.Option(..., "--output", "-o", help="Pipeline directory to write (atomically)."),
     corpus: Optional[Path] = typer.Option(None, "--corpus", help="Folder with train/dev JSONL (default: config)."),
 ) -> None:
-    """Fine-tune a component on the corpus and write a loadable pipeline directory."""
+    """Fine-tune components on the corpus and write a loadable pipeline directory."""
     from tqdm import tqdm
 
-    from .train.run import train_ner, train_rel
+    from .train.run import train_all, train_ner, train_rel
 
-    if component not in ("ner", "rel"):
-        _fail(f"Unknown component '{component}' (available: ner, rel)")
-    config = config or Path(f"configs/{component}.cfg")
-    if component == "ner" and base_model is None:
-        _fail("govie train ner needs --base-model DIR (a local Hugging Face encoder directory)")
+    if component not in ("ner", "rel", "all"):
+        _fail(f"Unknown component '{component}' (available: ner, rel, all)")
+    config = config or Path(f"configs/{'ner' if component == 'all' else component}.cfg")
     if component == "rel" and ner is None:
         _fail("govie train rel needs --ner DIR (a pipeline trained with 'govie train ner')")
+    bars = {"progress": lambda it, desc: tqdm(it, desc=desc, file=sys.stderr, leave=False),
+            "on_epoch": lambda row: typer.echo(json.dumps(row), err=True)}
     try:
         if component == "ner":
-            result = train_ner(config, base_model, output, corpus,
-                               progress=lambda it, desc: tqdm(it, desc=desc, file=sys.stderr))
-        else:
+            result = train_ner(config, base_model, output, corpus, **bars)
+        elif component == "rel":
             result = train_rel(config, ner, output, corpus)
+        else:
+            result = train_all(config, rel_config, base_model, output, corpus, **bars)
     except GovieError as err:
         _fail(str(err), 1)
     typer.echo(json.dumps(result, ensure_ascii=False))

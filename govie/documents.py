@@ -7,7 +7,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .pipeline.entities import doc_spans
-from .schema import Record
+from .facts import Fact
+from .schema import Record, Relation
 
 
 def make_docs(nlp: Language, items: Iterable[tuple[str, dict[str, Any]]]) -> Iterator[Doc]:
@@ -25,8 +26,13 @@ def process(nlp: Language, items: Iterable[tuple[str, dict[str, Any]]], batch_si
 
 
 def doc_to_record(doc: Doc, doc_id: str, with_facts: bool = True) -> Record:
-    """Return the schema record of a processed Doc (plus ``facts`` when asked)."""
-    record = Record(doc_id, doc.text, dict(doc._.meta), doc_spans(doc), list(doc._.relations))
+    """Return the schema record of a processed Doc (plus ``facts`` when asked).
+
+    Docs from ``nlp.pipe(..., n_process=N)`` come back through ``Doc.to_bytes``, which turns the
+    named tuples in ``doc._.relations`` and ``doc._.facts`` into lists; they are rebuilt here.
+    """
+    relations = [Relation(tuple(r[0]), tuple(r[1]), *r[2:]) for r in doc._.relations]
+    record = Record(doc_id, doc.text, dict(doc._.meta), doc_spans(doc), relations)
     if with_facts:
-        record.extra["facts"] = [f.to_dict() for f in doc._.facts]
+        record.extra["facts"] = [Fact(*f).to_dict() for f in doc._.facts]
     return record

@@ -51,14 +51,18 @@ def load_encoder(path: str | os.PathLike, task: str = "base", num_labels: int | 
 
 
 def _load(p, task, num_labels, AutoTokenizer, AutoModel, AutoModelForMaskedLM, AutoModelForTokenClassification):
+    import torch
+
     tokenizer = AutoTokenizer.from_pretrained(p, local_files_only=True)
+    # weights may be stored in fp16 to save space; CPU kernels want float32 (fp16 matmuls are ~50x slower)
+    common = {"local_files_only": True, "dtype": torch.float32}
     if task == "base":
-        model = AutoModel.from_pretrained(p, local_files_only=True)
+        model = AutoModel.from_pretrained(p, **common)
     elif task == "masked-lm":
-        model = AutoModelForMaskedLM.from_pretrained(p, local_files_only=True)
+        model = AutoModelForMaskedLM.from_pretrained(p, **common)
     elif task == "token-classification":
         kwargs = {"num_labels": num_labels} if num_labels else {}
-        model = AutoModelForTokenClassification.from_pretrained(p, local_files_only=True, **kwargs)
+        model = AutoModelForTokenClassification.from_pretrained(p, **common, **kwargs)
     else:
         raise GovieError(f"Unknown encoder task '{task}' (expected base, token-classification or masked-lm)")
     return tokenizer, model

@@ -55,4 +55,7 @@ def format_scores(scores: dict[str, Any]) -> str:
         lines.append(f"{label:10s} {row['p']:7.3f} {row['r']:7.3f} {row['f']:7.3f} {row['support']:6d}")
     m = scores["relations"]["micro"]
     lines.append(f"{'micro':10s} {m['p']:7.3f} {m['r']:7.3f} {m['f']:7.3f} {m['support']:6d}")
+    f = scores["facts"]
+    lines += ["", f"{'fact rows':10s} {f['p']:7.3f} {f['r']:7.3f} {f['f']:7.3f} {f['support']:6d}",
+              f"fact-row accuracy {f['accuracy']:.3f} ({f['correct']} of {f['support']} gold rows exact)"]
     return "\n".join(lines)

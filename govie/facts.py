@@ -6,15 +6,20 @@ from collections import Counter
 from typing import Any, Iterable, NamedTuple, Sequence
 
 from .errors import GovieError
-from .normalize import direction_before, normalize_amount, normalize_period, normalize_rate
+from .normalize import direction_before, drop_spaces, normalize_amount, normalize_period, normalize_rate
 from .schema import Relation, Span
 from .sentences import SentenceIndex
 
 _TITLE_YEAR = re.compile(r"((?:19|20)\d{2})年")
+_LINE_BREAK = re.compile(r"\s*\n\s*")
 
 
 class Fact(NamedTuple):
-    """One row of the fact table: a metric (or project) with its figure, growth and period."""
+    """One row of the fact table: a metric (or project) with its figure, growth and period.
+
+    ``metric`` and ``org`` are names, read across a wrapped line (办\\n结群众诉求 -> 办结群众诉求);
+    the ``*_text`` fields and ``sentence`` are the source text as written.
+    """
 
     metric: str
     metric_label: str
@@ -66,6 +71,11 @@ def _figure(span: Span) -> dict[str, Any]:
         return {}
 
 
+def _one_line(name: str) -> str:
+    """Return a span's text without the line breaks of a soft wrap (and the spaces around them)."""
+    return _LINE_BREAK.sub("", name)
+
+
 def assemble_facts(text: str, spans: Sequence[Span], relations: Sequence[Relation],
                    meta: dict[str, Any] | None = None) -> list[Fact]:
     """Return fact rows: one per value of each head, paired in order with its growths and periods.
@@ -76,7 +86,7 @@ def assemble_facts(text: str, spans: Sequence[Span], relations: Sequence[Relatio
     meta = meta or {}
     by_key = {s.key: s for s in spans}
     year = meta.get("year") if isinstance(meta.get("year"), int) else infer_year(text, spans)
-    org = meta.get("org") or next((s.text for s in sorted(spans) if s.label == "ORG"), None)
+    org = meta.get("org") or next((_one_line(s.text) for s in sorted(spans) if s.label == "ORG"), None)
     sentences = SentenceIndex(text)
     children: dict[tuple[int, int], dict[str, list[Span]]] = {}
     for rel in relations:
@@ -102,7 +112,8 @@ def assemble_facts(text: str, spans: Sequence[Span], relations: Sequence[Relatio
             g = _figure(growth) if growth else {}
             direction = None
             if growth is not None:
-                direction = g.get("sign") or direction_before(text[s_start:growth.start])
+                # the sentence's line breaks are soft wraps, which may split a change word (同比增\n长)
+                direction = g.get("sign") or direction_before(drop_spaces(text[s_start:growth.start]))
             p_start = p_end = None
             if period is not None:
                 # without a year (meta or title) a relative period such as 1-11月 stays undated
@@ -113,7 +124,7 @@ def assemble_facts(text: str, spans: Sequence[Span], relations: Sequence[Relatio
                 p_start, p_end = f"{year}-01-01", f"{year}-12-31"
             ends = [s.end for s in (head, value, growth) if s is not None]
             facts.append(Fact(
-                metric=head.text, metric_label=head.label,
+                metric=_one_line(head.text), metric_label=head.label,
                 value=fields.get("value"), unit=fields.get("unit"), currency=fields.get("currency"),
                 approx=bool(fields.get("approx") or g.get("approx")), value_text=value.text if value else None,
                 growth=g.get("value"), growth_kind=g.get("kind") or (g.get("unit") if g else None),

@@ -91,6 +91,32 @@ def relation_scores(gold: Sequence[Record], pred: Sequence[Record]) -> dict[str,
     return {"per_label": per_label, "micro": micro}
 
 
+_FACT_KEY = ("metric", "start", "end", "value", "unit", "currency", "growth", "growth_kind", "direction",
+             "period_start", "period_end")
+
+
+def fact_scores(gold: Sequence[Record], pred: Sequence[Record]) -> dict[str, Any]:
+    """Return exact-match P/R/F of fact rows and ``accuracy``, the share of gold rows reproduced exactly.
+
+    Both sides are assembled with :func:`govie.facts.assemble_facts` from the gold record's meta; a row
+    matches when its metric, offsets, normalized value, unit, growth, direction and period all agree.
+    """
+    from .facts import assemble_facts
+
+    tp = n_pred = n_gold = 0
+    for g, p in _pairs(gold, pred):
+        g_rows = Counter(tuple(getattr(f, k) for k in _FACT_KEY)
+                         for f in assemble_facts(g.text, g.spans, g.relations, g.meta))
+        p_rows = Counter(tuple(getattr(f, k) for k in _FACT_KEY)
+                         for f in assemble_facts(p.text, p.spans, p.relations, g.meta))
+        tp += sum((g_rows & p_rows).values())
+        n_gold += sum(g_rows.values())
+        n_pred += sum(p_rows.values())
+    scores = _prf(tp, n_pred, n_gold)
+    scores.update({"accuracy": scores["r"], "correct": tp, "predicted": n_pred})
+    return scores
+
+
 def _pairs(gold: Sequence[Record], pred: Sequence[Record]):
     by_id = {p.id: p for p in pred}
     for g in gold:
@@ -105,4 +131,4 @@ def _pairs(gold: Sequence[Record], pred: Sequence[Record]):
 def score(gold: Sequence[Record], pred: Sequence[Record]) -> dict[str, Any]:
     """Return entity and relation scores of ``pred`` against ``gold``, matched by document id."""
     return {"documents": len(gold), "entities": entity_scores(gold, pred),
-            "relations": relation_scores(gold, pred)}
+            "relations": relation_scores(gold, pred), "facts": fact_scores(gold, pred)}

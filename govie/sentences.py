@@ -1,22 +1,31 @@
-"""Sentence boundaries of the schema: text between 。！？ (and ASCII !?) or line breaks."""
+"""Sentence boundaries of the schema: text between 。！？ (and ASCII !?) or line breaks that are not soft wraps."""
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
 
+from .wraps import soft_breaks
+
 _BOUNDARY = re.compile(r"[。！？!?]+|\n")
 
 
-def sentence_bounds(text: str) -> list[tuple[int, int]]:
+def sentence_bounds(text: str, soft: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
     """Return ``(start, end)`` character ranges of the sentences of ``text``.
 
-    The closing mark belongs to its sentence; line breaks belong to none.
+    The closing mark belongs to its sentence; a line break belongs to none, unless it is a
+    soft wrap (``soft``, by default ``govie.wraps.soft_breaks(text)``), which stays inside.
 
     >>> sentence_bounds("增长5%。下降2%\\n持平")
     [(0, 5), (5, 9), (10, 12)]
+    >>> sentence_bounds("营收3.2\\n亿元。")
+    [(0, 9)]
     """
+    soft = soft_breaks(text) if soft is None else soft
+    wraps = {text.find("\n", start, end) for start, end in soft}
     bounds, start = [], 0
     for match in _BOUNDARY.finditer(text):
+        if match.start() in wraps:
+            continue
         end = match.end() if match.group() != "\n" else match.start()
         if end > start:
             bounds.append((start, end))

@@ -90,3 +90,19 @@ def test_cli_corpus_validate_and_stats(write_jsonl, guide_record):
     result = runner.invoke(app, ["corpus", "stats", str(good), "--json"])
     stats = json.loads(result.stdout)
     assert stats["total"]["spans"] == 4 and stats["total"]["relation_labels"]["growth"] == 1
+
+
+def test_cli_extract_two_processes_matches_one(reports):
+    # a separate interpreter: worker processes forked from the test process would leave it unsafe to fork again
+    import subprocess
+    import sys
+
+    def run(*extra):
+        out = subprocess.run([sys.executable, "-m", "govie", "extract", str(reports), "--model", "rules",
+                              "--format", "jsonl", *extra], capture_output=True, text=True, timeout=300)
+        assert out.returncode == 0, out.stderr
+        return [json.loads(line) for line in out.stdout.splitlines()]
+
+    rows = run("--n-process", "2")
+    assert rows == run()
+    assert rows[0]["relations"] and rows[0]["facts"][0]["value"] == 320000000

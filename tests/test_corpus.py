@@ -115,6 +115,10 @@ def test_build_corpus_and_load_for_training(tmp_path):
     assert train.num_rows == 1 and train[0]["id"] == "a"
     assert train[0]["ner_tags"][:5] == ["B-METRIC", "I-METRIC", "B-AMOUNT", "I-AMOUNT", "I-AMOUNT"]
     assert len(train[0]["chars"]) == len(train[0]["text"])
+    from govie.corpus.dataset import records_from_dataset
+    from govie.schema import read_jsonl
+
+    assert records_from_dataset(train) == read_jsonl(tmp_path / "train.jsonl")
     with pytest.raises(GovieError, match="dev"):
         load_corpus("validation", tmp_path)
 

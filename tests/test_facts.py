@@ -53,3 +53,16 @@ def test_facts_without_year_leave_relative_period_undated():
 @pytest.mark.parametrize("text,year", [("海滨街道2023年工作总结\n2022年", 2023), ("无年份", None)])
 def test_facts_infer_year(text, year):
     assert infer_year(text) == year
+
+
+def test_facts_read_a_change_word_split_by_a_soft_wrap():
+    from govie.rules import extract
+
+    text = "1-11月，完成规上营利性服务业营收3.2\n亿元，同比下\n降12.5%，限上商业销\n售额4亿元。"
+    spans, rels = extract(text)
+    first, second = assemble_facts(text, spans, rels, {"year": 2023})
+    assert (first.metric, first.value, first.value_text) == ("规上营利性服务业营收", 320000000, "3.2\n亿元")
+    assert (first.growth, first.direction) == (0.125, -1)
+    assert (first.period_start, first.period_end) == ("2023-01-01", "2023-11-30")
+    assert first.sentence == text
+    assert (second.metric, second.value) == ("限上商业销售额", 400000000)  # a name reads as one line

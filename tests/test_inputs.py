@@ -128,3 +128,43 @@ def test_extract_never_crashes_and_spans_match(rules_nlp, text):
         assert text[ent.start_char:ent.end_char] == ent.text
     keys = {(e.start_char, e.end_char) for e in doc.ents}
     assert all(tuple(r.head) in keys and tuple(r.child) in keys for r in doc._.relations)
+
+
+def _wrap_lines(text: str, width: int) -> str:
+    """Break every line of ``text`` at ``width`` display columns, as Word or PDF export does."""
+    import unicodedata
+
+    out = []
+    for line in text.split("\n"):
+        rows, row, used = [], "", 0
+        for char in line:
+            w = 2 if unicodedata.east_asian_width(char) in "WFA" else 1
+            if used + w > width:
+                rows.append(row)
+                row, used = "", 0
+            row, used = row + char, used + w
+        out.append("\n".join(rows + [row]))
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("width", [36, 77])
+def test_cli_extract_reads_through_wrapped_lines(tmp_path, width):
+    import govie.loading
+
+    plain = (govie.loading.PACKAGE_DIR / "data" / "samples" / "street_haibin_2023.txt").read_text(encoding="utf-8")
+    (tmp_path / "plain.txt").write_text(plain, encoding="utf-8")
+    (tmp_path / "wrapped.txt").write_text(_wrap_lines(plain, width), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["extract", str(tmp_path), "--model", "rules", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    records = {r["id"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    wrapped = records["wrapped"]
+    assert wrapped["text"].count("\n") > plain.count("\n") + 50
+    assert all(wrapped["text"][s["start"]:s["end"]] == s["text"] for s in wrapped["spans"])
+
+    def facts(record):
+        return sorted((f["metric"].replace("\n", ""), f["value"], f["unit"], f["growth"], f["direction"],
+                       f["period_start"], f["period_end"]) for f in record["facts"])
+    assert facts(wrapped) == facts(records["plain"])
+    assert ("规上营利性服务业营收", 320000000, "元", 1.233, 1, "2023-01-01", "2023-11-30") in facts(wrapped)
+    assert any("\n" in s["text"] for s in wrapped["spans"])

@@ -16,7 +16,7 @@ def trained_nlp(tiny_encoder, ner_examples):
     tagger.load_model(tiny_encoder, labels=["METRIC", "AMOUNT", "RATE", "PERIOD", "PROJECT", "ORG"])
     nlp.add_pipe("govie_facts_v1", name="govie_facts")
     records = [record_from_dict(r) for r in ner_examples]
-    history = train_tagger(tagger, records, None, NerTrainConfig(epochs=150, lr=3e-3, batch_size=8, patience=150))
+    history = train_tagger(tagger, records, None, NerTrainConfig(epochs=150, lr=6e-3, batch_size=8, patience=150, warmup=0.0))
     assert history[-1]["loss"] < 0.05
     return nlp
 
@@ -38,9 +38,9 @@ def test_ner_decode_bio_repairs_and_trims():
 
 def test_ner_token_targets(trained_nlp, ner_examples):
     tagger = trained_nlp.get_pipe("govie_ner")
-    ids, tags = token_targets(tagger, record_from_dict(ner_examples[0]))
+    ids, tags, types = token_targets(tagger, record_from_dict(ner_examples[0]))
     labels = tagger.cfg["labels"]
-    assert len(ids) == len(ner_examples[0]["text"])
+    assert len(ids) == len(ner_examples[0]["text"]) and types == [0] * len(ids)
     assert [labels[t] for t in tags[:7]] == ["B-PERIOD", "I-PERIOD", "I-PERIOD", "I-PERIOD", "I-PERIOD", "O",
                                              "B-METRIC"]
     assert labels == bio_labels(["METRIC", "AMOUNT", "RATE", "PERIOD", "PROJECT", "ORG"])
@@ -94,3 +94,60 @@ def test_ner_partial_model_directory_names_the_missing_part(trained_nlp, tmp_pat
     shutil.rmtree(tmp_path / "m" / "govie_ner" / "model")
     with pytest.raises(govie.GovieError, match=r"E031.*model/"):
         govie.load(tmp_path / "m")
+
+
+def test_ner_rule_features_widen_types_train_and_round_trip(tiny_encoder, ner_examples, tmp_path):
+    from govie.pipeline.hints import HINT_TAGS, N_TYPE_IDS
+
+    nlp = govie.blank()
+    tagger = nlp.add_pipe("govie_ner_v1", name="govie_ner", config={"window": 16, "stride": 4, "features": "rules"})
+    tagger.load_model(tiny_encoder, labels=["METRIC", "AMOUNT", "RATE", "PERIOD", "PROJECT", "ORG"])
+    assert tagger.model.config.type_vocab_size == N_TYPE_IDS == 26
+    record = record_from_dict(ner_examples[0])
+    _, _, types = token_targets(tagger, record)
+    # "1-11月" is a rule PERIOD starting a word: B-PERIOD with the word-start bit, then I-PERIOD
+    assert types[0] == 2 * HINT_TAGS.index("B-PERIOD") + 1 and types[1] // 2 == HINT_TAGS.index("I-PERIOD")
+    records = [record_from_dict(r) for r in ner_examples]
+    train_tagger(tagger, records, None, NerTrainConfig(epochs=40, lr=3e-3, batch_size=8, patience=40))
+    docs = [nlp(r.text) for r in records]
+    nlp.to_disk(tmp_path / "m")
+    loaded = govie.load(tmp_path / "m")
+    assert loaded.get_pipe("govie_ner").cfg["features"] == "rules"
+    again = [loaded(r.text) for r in records]
+    assert [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in again] == \
+           [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in docs]
+
+
+def test_ner_unknown_features_name_the_choice():
+    with pytest.raises(govie.GovieError, match="features must be 'none' or 'rules'"):
+        govie.blank().add_pipe("govie_ner_v1", config={"features": "words"})
+
+
+def test_ner_float16_save_keeps_live_and_loaded_predictions_identical(trained_nlp, ner_examples, tmp_path):
+    import copy
+
+    nlp = copy.deepcopy(trained_nlp)
+    nlp.get_pipe("govie_ner").cfg["save_dtype"] = "float16"
+    nlp.to_disk(tmp_path / "half")
+    weights = tmp_path / "half" / "govie_ner" / "model" / "model.safetensors"
+    full = trained_nlp.get_pipe("govie_ner")
+    full.model.save_pretrained(tmp_path / "full")
+    assert weights.stat().st_size < 0.6 * (tmp_path / "full" / "model.safetensors").stat().st_size
+    loaded = govie.load(tmp_path / "half")
+    for text in (r["text"] for r in ner_examples):
+        assert (loaded(text).tensor == nlp(text).tensor).all()
+
+
+def test_ner_bfloat16_precision_keeps_offsets_and_round_trips(trained_nlp, ner_examples, tmp_path):
+    import copy
+
+    nlp = copy.deepcopy(trained_nlp)
+    nlp.get_pipe("govie_ner").cfg["precision"] = "bfloat16"
+    text = ner_examples[0]["text"]
+    doc = nlp(text)
+    assert all(text[e.start_char:e.end_char] == e.text for e in doc.ents)
+    nlp.to_disk(tmp_path / "bf16")
+    loaded = govie.load(tmp_path / "bf16")
+    assert loaded.get_pipe("govie_ner").cfg["precision"] == "bfloat16"
+    assert [(e.start_char, e.end_char, e.label_) for e in loaded(text).ents] == \
+           [(e.start_char, e.end_char, e.label_) for e in doc.ents]

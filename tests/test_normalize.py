@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from govie.errors import GovieError
-from govie.normalize import (direction_before, fold_width, normalize_amount, normalize_period,
+from govie.normalize import (direction_before, drop_spaces, fold_width, normalize_amount, normalize_period,
                              normalize_rate, parse_number)
 
 
@@ -165,3 +165,59 @@ def test_normalize_period_impossible_dates_give_open_period(text):
 def test_normalize_period_more_forms(text, start, end):
     period = normalize_period(text, 2023)
     assert (period.start, period.end) == (start, end)
+
+
+@pytest.mark.parametrize("text,value,unit", [
+    ("3.2\n亿元", 320000000, "元"),
+    ("3.\n2亿元", 320000000, "元"),
+    ("3 .2亿元", 320000000, "元"),
+    ("3. 2 亿元", 320000000, "元"),
+    ("41 024.72万元", 410247200, "元"),
+    ("41\u2009024.72万元", 410247200, "元"),
+    ("41\u202f024.72万元", 410247200, "元"),
+    ("41\u3000024.72万元", 410247200, "元"),
+    ("41\u00a0024.72 万元", 410247200, "元"),
+    ("1 234 567人", 1234567, "人"),
+    ("１２３．５\n万元", 1235000, "元"),
+    ("两千零二十三万元", 20230000, "元"),
+    ("一千零五十个", 1050, "个"),
+])
+def test_normalize_amount_ignores_whitespace(text, value, unit):
+    amount = normalize_amount(text)
+    assert (amount.value, amount.unit) == (value, unit)
+
+
+@pytest.mark.parametrize("text,value,kind", [
+    ("１２３．５ ％", 1.235, "percent"),
+    ("１２３．５\u3000％", 1.235, "percent"),
+    ("123.3\n%", 1.233, "percent"),
+    ("12\n3.3%", 1.233, "percent"),
+    ("1·8 %", 0.018, "percent"),
+    ("－６．２％", -0.062, "percent"),
+    ("2.2 个百分点", 0.022, "points"),
+    ("百分之十二", 0.12, "percent"),
+])
+def test_normalize_rate_ignores_whitespace(text, value, kind):
+    rate = normalize_rate(text)
+    assert (rate.value, rate.kind) == (value, kind)
+
+
+@pytest.mark.parametrize("text,start,end", [
+    ("1 - 11月", date(2023, 1, 1), date(2023, 11, 30)),
+    ("1－11月", date(2023, 1, 1), date(2023, 11, 30)),
+    ("2022年 3月", date(2022, 3, 1), date(2022, 3, 31)),
+    ("截至2023\n年10月底", date(2023, 1, 1), date(2023, 10, 31)),
+    ("２０２２年", date(2022, 1, 1), date(2022, 12, 31)),
+    ("二零二二年", date(2022, 1, 1), date(2022, 12, 31)),
+    ("二〇二二年十一月", date(2022, 11, 1), date(2022, 11, 30)),
+    ("2021 - 2025年", date(2021, 1, 1), date(2025, 12, 31)),
+    ("2024-02-01 16:40", date(2024, 2, 1), date(2024, 2, 1)),
+])
+def test_normalize_period_ignores_whitespace_and_reads_numerals(text, start, end):
+    period = normalize_period(text, 2023)
+    assert (period.start, period.end) == (start, end)
+
+
+def test_drop_spaces():
+    assert drop_spaces("41\u2009024.72\n万元 ") == "41024.72万元"
+    assert parse_number("3. 2\n亿") == Decimal("320000000")

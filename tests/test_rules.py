@@ -88,3 +88,78 @@ def test_rules_spans_match_text_and_never_overlap():
     assert all(text[s.start:s.end] == s.text for s in spans)
     ordered = sorted(spans)
     assert all(a.end <= b.start for a, b in zip(ordered, ordered[1:]))
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("营收3 .2亿元", [("AMOUNT", "3 .2亿元")]),
+    ("营收3. 2 亿元", [("AMOUNT", "3. 2 亿元")]),
+    ("营收3 . 2亿元", [("AMOUNT", "3 . 2亿元")]),
+    ("营收41 024.72万元", [("AMOUNT", "41 024.72万元")]),
+    ("营收41\u2009024.72万元", [("AMOUNT", "41\u2009024.72万元")]),     # thin space
+    ("营收41\u202f024.72万元", [("AMOUNT", "41\u202f024.72万元")]),     # narrow no-break space
+    ("营收41\u3000024.72万元", [("AMOUNT", "41\u3000024.72万元")]),     # ideographic space
+    ("人口1 234 567人", [("AMOUNT", "1 234 567人")]),
+    ("营收3.2 亿元", [("AMOUNT", "3.2 亿元")]),
+    ("增长１２３．５ ％", [("RATE", "１２３．５ ％")]),
+    ("增长１２３．５\u3000％", [("RATE", "１２３．５\u3000％")]),
+    ("增长１２３．５％", [("RATE", "１２３．５％")]),
+    ("营收１２３．５万元", [("AMOUNT", "１２３．５万元")]),
+    ("增长1·8%", [("RATE", "1·8%")]),
+    ("增长2.2 个百分点", [("RATE", "2.2 个百分点")]),
+    ("投入一千二百万元", [("AMOUNT", "一千二百万元")]),
+    ("占比近三成", [("RATE", "近三成")]),
+])
+def test_rules_spaces_and_width_inside_figures(text, expected):
+    found = [x for x in _labels(text) if x[0] in ("AMOUNT", "RATE")]
+    assert found == expected
+    assert all(text[s.start:s.end] == s.text for s in find_entities(text))
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("增长5% 10个项目", [("RATE", "5%"), ("AMOUNT", "10个")]),
+    ("增长5%\u300010个项目", [("RATE", "5%"), ("AMOUNT", "10个")]),
+    ("分别为6.8 123.5%", [("RATE", "123.5%")]),          # a decimal then a number: no thousands group
+    ("共1 2个", [("AMOUNT", "2个")]),                      # a group needs three digits
+    ("共12 3456个", [("AMOUNT", "3456个")]),
+    ("\n3. 10个项目开工", [("AMOUNT", "10个")]),           # a list number, not 3.10个
+    ("3. 10个项目开工", [("AMOUNT", "10个")]),
+    ("营收3.2\n\n亿元", []),                                # a blank line never joins
+    ("增长5%\n10个项目", [("RATE", "5%"), ("AMOUNT", "10个")]),
+])
+def test_rules_separate_numbers_stay_apart(text, expected):
+    assert [x for x in _labels(text) if x[0] in ("AMOUNT", "RATE")] == expected
+
+
+@pytest.mark.parametrize("text,period", [
+    ("1 - 11月，完成", "1 - 11月"), ("1－11月，完成", "1－11月"), ("2022年 3月，完成", "2022年 3月"),
+    ("２０２３年，完成", "２０２３年"), ("二〇二三年，完成", "二〇二三年"), ("二零二三年，完成", "二零二三年"),
+    ("2021 - 2025年，累计", "2021 - 2025年"), ("截至2023\n年10月底，累计", "截至2023\n年10月底"),
+])
+def test_rules_periods_with_spaces_and_numerals(text, period):
+    assert ("PERIOD", period) in _labels(text)
+
+
+def _relations(text):
+    spans, relations = extract(text)
+    assert all(text[s.start:s.end] == s.text for s in spans)
+    by_key = {s.key: s.text for s in spans}
+    return sorted((by_key[r.head], by_key[r.child], r.label) for r in relations)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("1-11月，完成规上营利性服务业营收3.2\n亿元，同比增\n长123.3%。", [
+        ("规上营利性服务业营收", "1-11月", "period"), ("规上营利性服务业营收", "123.3%", "growth"),
+        ("规上营利性服务业营收", "3.2\n亿元", "value")]),
+    ("1-11月，完成规上营利性服\n务业营收3.2亿元，同比增长\n123.3%，居全区第1；完成限\n上商业销售额23.2亿元。", [
+        ("规上营利性服\n务业营收", "1-11月", "period"), ("规上营利性服\n务业营收", "123.3%", "growth"),
+        ("规上营利性服\n务业营收", "3.2亿元", "value"), ("限\n上商业销售额", "1-11月", "period"),
+        ("限\n上商业销售额", "23.2亿元", "value")]),
+    ("营收3.\n2亿元。", [("营收", "3.\n2亿元", "value")]),
+])
+def test_rules_read_through_soft_wraps(text, expected):
+    assert _relations(text) == expected
+
+
+def test_rules_hard_line_break_still_ends_the_sentence():
+    assert ("税收收入", "5%", "growth") not in _relations("税收收入3亿元\n\n同比增长5%。")
+    assert ("税收收入", "5%", "growth") not in _relations("税收收入3亿元\n同比增长5%。")  # no wrap evidence

@@ -1,4 +1,4 @@
-"""govie train ner: config, corpus errors before training, atomic output that loads."""
+"""govie train ner|rel|all: config, corpus errors before training, atomic output that loads."""
 import json
 
 import pytest
@@ -98,3 +98,21 @@ def test_train_rel_extends_the_ner_pipeline(corpus, tiny_encoder):
     assert result.exit_code == 0, result.output
     assert govie.load(full_dir).pipe_names == ["govie_ner", "govie_rel", "govie_facts"]
     assert runner.invoke(app, ["train", "rel", "-o", str(full_dir)]).exit_code == 2
+
+
+def test_train_all_writes_ner_and_rel_and_no_stage_left(corpus, tiny_encoder):
+    (corpus / "rel.cfg").write_text(REL_CONFIG, encoding="utf-8")
+    out = corpus / "full"
+    result = runner.invoke(app, ["train", "all", "-c", str(corpus / "ner.cfg"), "--rel-config", str(corpus / "rel.cfg"),
+                                 "--base-model", str(tiny_encoder), "-o", str(out), "--corpus", str(corpus / "corpus")])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout.splitlines()[-1])
+    assert len(summary["ner"]["history"]) == 2 and summary["rel"]["history"]
+    assert govie.load(out).pipe_names == ["govie_ner", "govie_rel", "govie_facts"]
+    assert sorted(p.name for p in corpus.iterdir() if p.name.startswith("full")) == ["full"]
+
+
+def test_train_ner_without_base_model_names_the_config(corpus):
+    result = runner.invoke(app, ["train", "ner", "-c", str(corpus / "ner.cfg"), "-o", str(corpus / "m"),
+                                 "--corpus", str(corpus / "corpus")])
+    assert result.exit_code == 1 and "no base model" in result.stderr

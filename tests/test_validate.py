@@ -69,3 +69,14 @@ def test_validate_duplicate_ids_across_files(write_jsonl, guide_record):
     b = write_jsonl("b.jsonl", [guide_record])
     problems = validate_files([a, b])
     assert len(problems) == 1 and "E021" in problems[0].message
+
+
+def test_validate_relation_across_a_soft_wrap_but_not_a_blank_line():
+    def record(text):
+        return {"id": "x", "text": text,
+                "spans": [{"start": 0, "end": 2, "label": "METRIC", "text": "营收"},
+                          {"start": 2, "end": len(text) - 1, "label": "AMOUNT", "text": text[2:-1]}],
+                "relations": [{"head": [0, 2], "child": [2, len(text) - 1], "label": "value"}]}
+    assert _messages(record("营收3.2\n亿元。")) == []
+    messages = _messages(record("营收3.2\n\n亿元。"))
+    assert len(messages) == 1 and "E015" in messages[0]

@@ -169,7 +169,7 @@ def main(argv=None) -> int:
         model = BertForMaskedLM.from_pretrained(ckpt)
         state = torch.load(ckpt / "trainer_state.pt", weights_only=False)
     elif args.init_from:
-        model = BertForMaskedLM.from_pretrained(args.init_from, torch_dtype=torch.float32)
+        model = BertForMaskedLM.from_pretrained(args.init_from, dtype=torch.float32)
         card = json.loads((args.init_from / "card.json").read_text(encoding="utf-8"))
         state = {"step": card["steps"], "seconds": card.get("train_seconds_2_cores", 0.0),
                  "history": card.get("history", [])}

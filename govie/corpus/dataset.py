@@ -45,3 +45,11 @@ def load_corpus(split: str, corpus_dir: str | os.PathLike | None = None):
         "ner_tags": [spans_to_iob2(len(r.text), r.spans) for r in records],
     }
     return datasets.Dataset.from_dict(rows, split=split)
+
+
+def records_from_dataset(dataset) -> list:
+    """Return the schema records of a split loaded with :func:`load_corpus` (the trainers' input)."""
+    from ..schema import record_from_dict
+
+    return [record_from_dict({"id": row["id"], "text": row["text"], "meta": json.loads(row["meta"]),
+                              "spans": row["spans"], "relations": row["relations"]}) for row in dataset]

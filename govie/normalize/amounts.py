@@ -5,7 +5,8 @@ import re
 from dataclasses import dataclass
 
 from ..errors import Errors, GovieError
-from .numerals import ARABIC_NUMBER, CHINESE_NUMBER, MULTIPLIERS, fold_width, parse_number, to_plain_number
+from .numerals import (ARABIC_NUMBER, CHINESE_NUMBER, MULTIPLIERS, drop_spaces, fold_width, parse_number,
+                       to_plain_number)
 
 APPROX_PREFIXES = ("将近", "接近", "大约", "超过", "近", "约", "逾", "超")
 APPROX_SUFFIXES = ("以上", "左右", "上下", "多", "余")
@@ -38,7 +39,7 @@ def normalize_amount(text: str) -> Amount:
     >>> normalize_amount("2300余个")
     Amount(value=2300, unit='个', currency=None, approx=True)
     """
-    folded = fold_width(text).strip().replace(" ", "").replace("\u3000", "")
+    folded = drop_spaces(fold_width(text))
     match = _AMOUNT_RE.match(folded)
     if not match:
         raise GovieError(Errors.E041.format(text=text))

@@ -21,6 +21,7 @@ ARABIC_NUMBER = r"[+\-]?\d[\d,]*(?:\.\d+)?"
 CHINESE_NUMBER = f"[{CHINESE_DIGITS}十百千万亿][{CHINESE_NUMERAL_CHARS}]*"
 _ARABIC_RE = re.compile(ARABIC_NUMBER)
 _DIGIT_YEAR = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_SPACES = re.compile(r"\s+")
 
 
 def fold_width(text: str) -> str:
@@ -30,6 +31,15 @@ def fold_width(text: str) -> str:
     '123.5%'
     """
     return text.translate(_FULLWIDTH).translate(_DECIMAL_QUIRKS).translate(_DASHES)
+
+
+def drop_spaces(text: str) -> str:
+    """Remove all whitespace: stray or thousands-separating spaces and line wraps inside a figure.
+
+    >>> drop_spaces("41\\u2009024.72\\n万元")
+    '41024.72万元'
+    """
+    return _SPACES.sub("", text)
 
 
 def _chinese_to_decimal(text: str) -> Decimal:
@@ -52,7 +62,7 @@ def parse_number(text: str) -> Decimal:
     >>> parse_number("一千二百万")
     Decimal('12000000')
     """
-    raw = fold_width(text).replace(" ", "").replace("\u3000", "")
+    raw = drop_spaces(fold_width(text))
     if not raw:
         raise GovieError(Errors.E040.format(text=text))
     match = _ARABIC_RE.match(raw)

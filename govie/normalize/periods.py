@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from .numerals import fold_width, parse_number
+from .numerals import drop_spaces, fold_width, parse_number
 
 _CN_SMALL = "〇零一二两三四五六七八九十"
 _NUM = rf"(?:\d{{1,2}}|[{_CN_SMALL}]{{1,3}})"
@@ -62,7 +62,7 @@ def normalize_period(text: str, year: int | None) -> Period:
         return Period(None, None)
     if iso:
         return iso
-    t = t.replace(" ", "")
+    t = drop_spaces(t)
     explicit = re.match(rf"^({_YEAR})年(?:度)?", t)
     y = _year(explicit.group(1)) if explicit else year
     rest = t[explicit.end():] if explicit else t

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..errors import Errors, GovieError
-from .numerals import ARABIC_NUMBER, CHINESE_NUMBER, fold_width, parse_number, to_plain_number
+from .numerals import ARABIC_NUMBER, CHINESE_NUMBER, drop_spaces, fold_width, parse_number, to_plain_number
 
 UP_WORDS = ("增长", "增加", "提高", "上升", "上涨", "多增", "新增", "提升", "增至", "扩大", "攀升", "增")
 DOWN_WORDS = ("下降", "减少", "回落", "降低", "减低", "下滑", "下跌", "收窄", "缩小", "缩减", "负增长", "压缩", "缩短",
@@ -49,7 +49,7 @@ def normalize_rate(text: str) -> Rate:
     >>> normalize_rate("两成")
     Rate(value=0.2, kind='percent', approx=False, sign=None)
     """
-    folded = fold_width(text).strip().replace(" ", "").replace("\u3000", "")
+    folded = drop_spaces(fold_width(text))
     match = _RATE_RE.match(folded)
     if not match:
         raise GovieError(Errors.E042.format(text=text))

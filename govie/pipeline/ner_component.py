@@ -16,60 +16,52 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..errors import Errors, GovieError
-from ..schema import Span
 from . import extensions  # noqa: F401
+from .bio import bio_labels, decode_bio, viterbi_tags
 from .entities import set_entities
+from .hints import N_TYPE_IDS, char_type_ids, token_type_ids
 from .windows import make_windows
 
 
 @Language.factory(
     "govie_ner_v1",
     assigns=["doc.ents", "doc.tensor"],
-    default_config={"window": 256, "stride": 64, "batch_size": 8, "threads": 2},
+    default_config={"window": 256, "stride": 64, "batch_size": 8, "threads": 2, "features": "none",
+                    "save_dtype": "float32", "precision": "float32"},
 )
 def make_transformer_tagger(nlp: Language, name: str, window: int, stride: int, batch_size: int,
-                            threads: int) -> "TransformerTagger":
-    """Create the tagger; its weights come from ``from_disk`` or ``TransformerTagger.load_model``."""
-    return TransformerTagger(nlp, name, window=window, stride=stride, batch_size=batch_size, threads=threads)
+                            threads: int, features: str, save_dtype: str, precision: str) -> "TransformerTagger":
+    """Create the tagger; its weights come from ``from_disk`` or ``TransformerTagger.load_model``.
 
-
-def bio_labels(entity_labels: Iterable[str]) -> list[str]:
-    """Return the tag set ``O, B-X, I-X, ...`` for entity labels."""
-    return ["O"] + [f"{p}-{label}" for label in entity_labels for p in ("B", "I")]
-
-
-def decode_bio(tags: list[str], offsets: list[tuple[int, int]], text: str) -> list[Span]:
-    """Turn per-token BIO tags into character spans; an I- tag that does not continue opens a span."""
-    spans, current = [], None
-    for tag, (start, end) in zip(list(tags) + ["O"], list(offsets) + [(len(text), len(text))]):
-        label = tag[2:] if tag != "O" else None
-        if current and (tag.startswith("B-") or label != current[2] or tag == "O"):
-            s, e, lab = current
-            while s < e and text[s].isspace():
-                s += 1
-            while e > s and text[e - 1].isspace():
-                e -= 1
-            if e > s:
-                spans.append(Span(s, e, lab, text[s:e]))
-            current = None
-        if label and end > start:
-            if current is None:
-                current = [start, end, label]
-            else:
-                current[1] = end
-    return spans
+    features: ``none``, or ``rules`` to feed word starts and rule-baseline tags as token type ids
+    (``govie.pipeline.hints``). save_dtype: ``float32``, or ``float16`` to halve the saved weights
+    (``to_disk`` then rounds the live weights to fp16 too, so saved and live predictions stay identical).
+    precision: ``float32``, or ``bfloat16`` to tag under bf16 autocast where the CPU has native bf16
+    (about twice as fast; float32 elsewhere and always in training).
+    """
+    return TransformerTagger(nlp, name, window=window, stride=stride, batch_size=batch_size, threads=threads,
+                             features=features, save_dtype=save_dtype, precision=precision)
 
 
 class TransformerTagger:
     """Tag entities with a Hugging Face token classifier over overlapping windows."""
 
     def __init__(self, nlp: Language, name: str = "govie_ner", *, window: int = 256, stride: int = 64,
-                 batch_size: int = 8, threads: int = 2) -> None:
+                 batch_size: int = 8, threads: int = 2, features: str = "none",
+                 save_dtype: str = "float32", precision: str = "float32") -> None:
         if not 0 <= stride < window:
             raise GovieError(f"govie_ner: need 0 <= stride < window, found stride={stride}, window={window}")
+        if features not in ("none", "rules"):
+            raise GovieError(f"govie_ner: features must be 'none' or 'rules', found '{features}'")
+        if save_dtype not in ("float32", "float16"):
+            raise GovieError(f"govie_ner: save_dtype must be 'float32' or 'float16', found '{save_dtype}'")
+        if precision not in ("float32", "bfloat16"):
+            raise GovieError(f"govie_ner: precision must be 'float32' or 'bfloat16', found '{precision}'")
         self.name = name
+        self._make_doc = nlp.make_doc
         self.cfg: dict[str, Any] = {"window": window, "stride": stride, "batch_size": batch_size,
-                                    "threads": threads, "labels": []}
+                                    "threads": threads, "features": features, "save_dtype": save_dtype,
+                                    "precision": precision, "labels": []}
         self.model = None
         self.tokenizer = None
 
@@ -83,6 +75,8 @@ class TransformerTagger:
         if tags:
             self.model.config.id2label = dict(enumerate(tags))
             self.model.config.label2id = {t: i for i, t in enumerate(tags)}
+        if self.cfg["features"] == "rules":
+            _widen_token_types(self.model, N_TYPE_IDS)
         self.cfg["labels"] = [self.model.config.id2label[i] for i in range(self.model.config.num_labels)]
         self.tokenizer.model_max_length = 10**9  # windows, not the tokenizer, bound the model input
         self.model.eval()
@@ -92,14 +86,33 @@ class TransformerTagger:
         enc = self.tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)
         return enc["input_ids"], [tuple(o) for o in enc["offset_mapping"]]
 
-    def predict_states(self, text: str):
-        """Return ``(logits, hidden_states, offsets)`` for every token of ``text`` (numpy arrays)."""
+    def type_ids(self, text: str, offsets, doc: Doc | None = None) -> list[int] | None:
+        """Return the hint type id of each token (``None`` without features); ``doc`` gives the words."""
+        if self.cfg["features"] != "rules":
+            return None
+        return token_type_ids(char_type_ids(doc if doc is not None else self._make_doc(text)), offsets)
+
+    def predict_states(self, text: str, doc: Doc | None = None):
+        """Return ``(logits, hidden_states, offsets)`` for every token of ``text`` (numpy arrays).
+
+        doc (Doc): The Doc of ``text`` when there is one (its words and cached rule hints are reused).
+        """
         import torch
 
         if self.model is None:
             raise GovieError(Errors.E035.format(name=self.name))
+        threads = torch.get_num_threads()
         torch.set_num_threads(self.cfg["threads"])
+        try:
+            return self._predict_states(text, doc)
+        finally:
+            torch.set_num_threads(threads)
+
+    def _predict_states(self, text: str, doc: Doc | None):
+        import torch
+
         ids, offsets = self._encode(text)
+        types = self.type_ids(text, offsets, doc)
         n = len(ids)
         hidden_size = self.model.config.hidden_size
         logits = numpy.zeros((n, self.model.config.num_labels), dtype="float32")
@@ -113,12 +126,16 @@ class TransformerTagger:
             width = max(w.end - w.start for w in batch) + 2
             input_ids = torch.full((len(batch), width), self.tokenizer.pad_token_id, dtype=torch.long)
             mask = torch.zeros((len(batch), width), dtype=torch.long)
+            type_ids = torch.zeros((len(batch), width), dtype=torch.long)
             for row, w in enumerate(batch):
                 piece = [cls_id] + ids[w.start:w.end] + [sep_id]
                 input_ids[row, :len(piece)] = torch.tensor(piece)
                 mask[row, :len(piece)] = 1
-            with torch.no_grad():
-                out = self.model(input_ids=input_ids, attention_mask=mask, output_hidden_states=True)
+                if types is not None:
+                    type_ids[row, 1:len(piece) - 1] = torch.tensor(types[w.start:w.end])
+            with torch.inference_mode(), _autocast(self.cfg.get("precision", "float32")):
+                out = self.model(input_ids=input_ids, attention_mask=mask, token_type_ids=type_ids,
+                                 output_hidden_states=True)
             for row, w in enumerate(batch):
                 a, z = w.keep_start - w.start + 1, w.keep_end - w.start + 1
                 logits[w.keep_start:w.keep_end] = out.logits[row, a:z].float().numpy()
@@ -126,10 +143,8 @@ class TransformerTagger:
         return logits, states, offsets
 
     def __call__(self, doc: Doc) -> Doc:
-        logits, states, offsets = self.predict_states(doc.text)
-        labels = self.cfg["labels"]
-        tags = [labels[i] for i in logits.argmax(-1)] if len(logits) else []
-        set_entities(doc, decode_bio(tags, offsets, doc.text))
+        logits, states, offsets = self.predict_states(doc.text, doc)
+        set_entities(doc, decode_bio(viterbi_tags(logits, self.cfg["labels"]), offsets, doc.text))
         doc.tensor = _token_states(doc, states, offsets)
         return doc
 
@@ -142,8 +157,16 @@ class TransformerTagger:
             raise GovieError(Errors.E035.format(name=self.name))
 
         def save_model(p: Path) -> None:
+            import torch
+
             p.mkdir(parents=True, exist_ok=True)
-            self.model.save_pretrained(p, safe_serialization=True)
+            half = self.cfg.get("save_dtype") == "float16"
+            if half:
+                self.model.to(torch.float16)
+            try:
+                self.model.save_pretrained(p, safe_serialization=True)
+            finally:
+                self.model.to(torch.float32)  # fp16-rounded when saved as fp16: live == loaded
             self.tokenizer.save_pretrained(p)
 
         util.to_disk(path, {"cfg": lambda p: srsly.write_json(p, self.cfg), "model": save_model}, exclude)
@@ -159,6 +182,32 @@ class TransformerTagger:
 
         util.from_disk(path, {"cfg": load_cfg, "model": load_model}, exclude)
         return self
+
+
+def _autocast(precision: str):
+    """bf16 autocast when asked for and the CPU computes bf16 natively; otherwise a no-op context."""
+    import contextlib
+
+    import torch
+
+    if precision == "bfloat16" and torch.ops.mkldnn._is_mkldnn_bf16_supported():
+        return torch.autocast("cpu", dtype=torch.bfloat16)
+    return contextlib.nullcontext()
+
+
+def _widen_token_types(model, n: int) -> None:
+    """Give ``model`` ``n`` token type embeddings; new rows start as copies of type 0 (no hint = no change)."""
+    import torch
+
+    old = model.base_model.embeddings.token_type_embeddings
+    if old.num_embeddings >= n:
+        return
+    new = torch.nn.Embedding(n, old.embedding_dim)
+    with torch.no_grad():
+        new.weight[:] = old.weight[0]
+        new.weight[:old.num_embeddings] = old.weight
+    model.base_model.embeddings.token_type_embeddings = new
+    model.config.type_vocab_size = n
 
 
 def _token_states(doc: Doc, states: numpy.ndarray, offsets: list[tuple[int, int]]) -> numpy.ndarray:

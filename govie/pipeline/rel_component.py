@@ -1,8 +1,8 @@
 """``govie_rel_v1``: scores (head, child) entity pairs inside a sentence as value, growth, period or none.
 
 Pair features: the encoder states of both spans (from ``doc.tensor``, written by ``govie_ner_v1``),
-their product, and the words between them (order, distance, entities between, clause breaks,
-change words). Candidate pairs come from one registered function, ``govie.rel_candidates.v1``,
+their product, the words between them (order, distance, entities between, clause breaks, change
+words), distance ranks, and the label the rule baseline gives the pair (``govie.pipeline.hints``). Candidate pairs come from one registered function, ``govie.rel_candidates.v1``,
 used by training, inference and scoring alike.
 """
 from __future__ import annotations
@@ -24,6 +24,7 @@ from ..schema import Relation, Span
 from ..sentences import SentenceIndex
 from . import extensions  # noqa: F401
 from .entities import doc_spans
+from .hints import rule_hints, rule_relation_label
 
 Candidates = Callable[[str, Sequence[Span]], list[tuple[Span, Span]]]
 _CHANGE = re.compile(r"增长|下降|增加|减少|提高|降低|回落|上升|同比|比上年|分别")
@@ -67,7 +68,28 @@ def pair_features(text: str, spans: Sequence[Span], head: Span, child: Span) -> 
     return feats
 
 
-N_PAIR_FEATURES = 13
+N_PAIR_FEATURES = 19
+
+
+def distance_ranks(pairs: Sequence[tuple[Span, Span]]) -> list[tuple[float, float]]:
+    """Per pair: the rank by distance of the child among the head's candidates of its label, and of the head
+    among the child's candidate heads (0 = nearest; scaled to [0, 1], capped at 5)."""
+
+    def gap(head: Span, child: Span) -> int:
+        return max(child.start - head.end, head.start - child.end, 0)
+
+    by_head: dict = {}
+    by_child: dict = {}
+    for head, child in pairs:
+        by_head.setdefault((head, child.label), []).append(gap(head, child))
+        by_child.setdefault(child, []).append(gap(head, child))
+    out = []
+    for head, child in pairs:
+        d = gap(head, child)
+        child_rank = sum(1 for x in by_head[(head, child.label)] if x < d)
+        head_rank = sum(1 for x in by_child[child] if x < d)
+        out.append((min(child_rank, 5) / 5, min(head_rank, 5) / 5))
+    return out
 
 
 def span_vectors(doc: Doc, spans: Sequence[Span]) -> numpy.ndarray:
@@ -93,11 +115,13 @@ def build_pair_matrix(doc: Doc, pairs: Sequence[tuple[Span, Span]], spans: Seque
         return numpy.zeros((0, 3 * width + N_PAIR_FEATURES), dtype="float32")
     unique = sorted({s for pair in pairs for s in pair})
     vectors = dict(zip(unique, span_vectors(doc, unique)))
+    by_rules = rule_relation_label(rule_hints(doc)[1])
     rows = []
-    for head, child in pairs:
+    for (head, child), ranks in zip(pairs, distance_ranks(pairs)):
         h, c = vectors[head], vectors[child]
-        rows.append(numpy.concatenate([h, c, h * c, numpy.array(pair_features(doc.text, spans, head, child),
-                                                                   dtype="float32")]))
+        rule = by_rules.get((head.key, child.key), "none")
+        surface = pair_features(doc.text, spans, head, child) + list(ranks) + [float(rule == k) for k in _CLASSES]
+        rows.append(numpy.concatenate([h, c, h * c, numpy.array(surface, dtype="float32")]))
     return numpy.stack(rows).astype("float32")
 
 
@@ -150,14 +174,7 @@ class RelationExtractor:
                              f"{self.cfg['input_width']}: the encoder of govie_ner differs from training")
         with torch.no_grad():
             probs = torch.softmax(self.model(x), -1).numpy()
-        out = []
-        for (head, child), p in zip(pairs, probs):
-            allowed = allowed_relations(head.label, child.label)
-            best = max(allowed, key=lambda label: p[_CLASSES.index(label)])
-            score = float(p[_CLASSES.index(best)])
-            if score >= self.cfg["threshold"] and score > p[0]:
-                out.append(Relation(head.key, child.key, best, score))
-        return out
+        return decode_relations(pairs, probs, self.cfg["threshold"])
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.relations = self.predict(doc)
@@ -188,10 +205,25 @@ class RelationExtractor:
         return self
 
 
+def decode_relations(pairs: Sequence[tuple[Span, Span]], probs: numpy.ndarray, threshold: float) -> list[Relation]:
+    """Pick relations from pair probabilities under the schema's shape: a value or growth child has one head,
+    a head has one period; each pair takes its best allowed label if that beats ``none`` and ``threshold``."""
+    best: dict = {}
+    for (head, child), p in zip(pairs, probs):
+        label = max(allowed_relations(head.label, child.label), key=lambda lab: p[_CLASSES.index(lab)])
+        score = float(p[_CLASSES.index(label)])
+        if score < threshold or score <= p[0]:
+            continue
+        slot = (head.key, "period") if label == "period" else (child.key, "child")
+        if slot not in best or score > best[slot].score:
+            best[slot] = Relation(head.key, child.key, label, score)
+    return sorted(best.values(), key=lambda r: (r.head, r.child))
+
+
 def relation_targets(pairs: Sequence[tuple[Span, Span]], gold: Sequence[Relation]) -> list[int]:
     """Class index per candidate pair: the gold label, or ``none``."""
     index = {(tuple(r.head), tuple(r.child)): r.label for r in gold}
     return [_CLASSES.index(index.get((h.key, c.key), "none")) for h, c in pairs]
 
 
-__all__ = ["RelationExtractor", "build_pair_matrix", "make_candidates", "relation_targets"]
+__all__ = ["RelationExtractor", "build_pair_matrix", "decode_relations", "make_candidates", "relation_targets"]

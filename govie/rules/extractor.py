@@ -6,6 +6,7 @@ from bisect import bisect_right
 
 from ..schema import Relation, Span
 from ..sentences import sentence_bounds
+from ..wraps import Unwrapped
 from .metrics import link_metrics, link_periods
 from .patterns import (AMOUNT_RE, GENERIC_PROJECT_HEADS, ORG_RE, PERIOD_RE, PROJECT_OPENERS,
                        PROJECT_SUFFIX_RE, RATE_RE)
@@ -77,8 +78,7 @@ def _projects(text: str, found: list[Span], taken: _Taken) -> None:
         _add(found, taken, start, end, "PROJECT", text)
 
 
-def find_entities(text: str) -> list[Span]:
-    """Return RATE, AMOUNT, PERIOD, ORG and PROJECT spans found by pattern, without overlaps."""
+def _find_entities(text: str) -> list[Span]:
     found: list[Span] = []
     taken = _Taken(len(text))
     for label, pattern in (("RATE", RATE_RE), ("AMOUNT", AMOUNT_RE), ("PERIOD", PERIOD_RE)):
@@ -92,19 +92,12 @@ def find_entities(text: str) -> list[Span]:
     return sorted(found)
 
 
-def extract(text: str) -> tuple[list[Span], list[Relation]]:
-    """Extract spans and relations from ``text`` with the rule baseline.
-
-    >>> spans, rels = extract("1-11月，完成规上营利性服务业营收3.2亿元，同比增长123.3%。")
-    >>> [(s.label, s.text) for s in spans]
-    [('PERIOD', '1-11月'), ('METRIC', '规上营利性服务业营收'), ('AMOUNT', '3.2亿元'), ('RATE', '123.3%')]
-    >>> sorted(r.label for r in rels)
-    ['growth', 'period', 'value']
-    """
-    entities = find_entities(text)
+def _extract(text: str) -> tuple[list[Span], list[Relation]]:
+    """Extract from ``text`` whose every line break ends a sentence."""
+    entities = _find_entities(text)
     spans = list(entities)
     relations: list[Relation] = []
-    bounds = sentence_bounds(text)
+    bounds = sentence_bounds(text, soft=[])
     starts = [b[0] for b in bounds]
     by_sentence: list[list[Span]] = [[] for _ in bounds]
     for entity in entities:
@@ -124,3 +117,38 @@ def extract(text: str) -> tuple[list[Span], list[Relation]]:
         periods = [e for e in others if e.label == "PERIOD"]
         relations.extend(link_periods(sentence, head_spans, periods))
     return sorted(spans), relations
+
+
+def _rewrap(view: Unwrapped, text: str, span: Span) -> Span:
+    start, end = view.original_range(span.start, span.end)
+    return Span(start, end, span.label, text[start:end])
+
+
+def find_entities(text: str) -> list[Span]:
+    """Return RATE, AMOUNT, PERIOD, ORG and PROJECT spans found by pattern, without overlaps.
+
+    Soft line wraps (``govie.wraps``) are read through; a span across one keeps the line break.
+    """
+    view = Unwrapped(text)
+    return [_rewrap(view, text, s) for s in _find_entities(view.text)]
+
+
+def extract(text: str) -> tuple[list[Span], list[Relation]]:
+    """Extract spans and relations from ``text`` with the rule baseline.
+
+    Soft line wraps (``govie.wraps``) are read through: spans and relations cross them, and a
+    span across one keeps the line break (``text[start:end] == span.text``).
+
+    >>> spans, rels = extract("1-11月，完成规上营利性服务业营收3.2亿元，同比增长123.3%。")
+    >>> [(s.label, s.text) for s in spans]
+    [('PERIOD', '1-11月'), ('METRIC', '规上营利性服务业营收'), ('AMOUNT', '3.2亿元'), ('RATE', '123.3%')]
+    >>> sorted(r.label for r in rels)
+    ['growth', 'period', 'value']
+    """
+    view = Unwrapped(text)
+    spans, relations = _extract(view.text)
+    if view.text == text:
+        return spans, relations
+    moved = {s.key: _rewrap(view, text, s) for s in spans}
+    relations = [r._replace(head=moved[tuple(r.head)].key, child=moved[tuple(r.child)].key) for r in relations]
+    return sorted(moved.values()), relations

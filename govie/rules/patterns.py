@@ -4,7 +4,14 @@ from __future__ import annotations
 import re
 
 _D = r"[0-9０-９]"
-_NUMBER = rf"(?:[-+－＋])?{_D}+(?:[,，]{_D}{{3}})*(?:[.．·]{_D}+)?"
+# a space inside one line (normal, no-break, thin, full-width); never a line break
+_SP = r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
+_POINT = r"[.．·]"
+# spaces inside a number: thousands groups (41 024.72) and a stray space at the decimal point
+# (3 .2, 3. 2); neither may start inside another number, nor at a line start (list item "3. 10个")
+_SPACED_GROUPS = rf"(?<![0-9０-９.．·,，]){_D}{{1,3}}(?:{_SP}{_D}{{3}})+(?!{_D})(?:{_SP}?{_POINT}{_SP}?{_D}+)?"
+_SPACED_POINT = rf"(?<=[^\s0-9０-９.．·,，]){_D}+(?:{_SP}+{_POINT}{_SP}*|{_POINT}{_SP}+){_D}+"
+_NUMBER = rf"(?:[-+－＋])?(?:{_D}+(?:[,，]{_D}{{3}})*(?:{_POINT}{_D}+)?|{_SPACED_GROUPS}|{_SPACED_POINT})"
 _CN_BIG = r"[一二两三四五六七八九十][〇零一二两三四五六七八九十]*[百千万亿][〇零一二两三四五六七八九十百千万亿]*"
 _CN_SMALL_COUNT = (r"(?<![“\"第一二三四五六七八九十])[两二三四五六七八九十](?:个|处|家|项|名|座|所|条|次|件)"
                    r"(?![一-龥]{0,2}[”\"]|方面|产业|规定|全会|重点|领域|阶段|环节|目标|体系|机制|原则|会议|五年)")
@@ -30,8 +37,8 @@ _AFTER = r"(?:以上|左右)?"
 
 RATE_RE = re.compile(
     rf"(?:{_APPROX_PRE})?(?:"
-    rf"{_NUMBER}\s?(?:%|％|‰)"
-    rf"|{_NUMBER}{_APPROX_MID}?(?:倍|个百分点|百分点)"
+    rf"{_NUMBER}{_SP}?(?:%|％|‰)"
+    rf"|{_NUMBER}{_SP}?{_APPROX_MID}?(?:倍|个百分点|百分点)"
     rf"|{_NUMBER}/{_D}+(?=[，。；、,）)]|$)"
     rf"|百分之[零一二两三四五六七八九十百点]+"
     rf"|[一二两三四五六七八九](?:成)(?![立功为本果效绩])"
@@ -42,26 +49,26 @@ RATE_RE = re.compile(
 AMOUNT_RE = re.compile(
     rf"(?<![“\"0-9０-９.．第×*])(?:{_APPROX_PRE})?(?:"
     rf"{_STREAK}|"
-    rf"{_NUMBER}{_APPROX_MID}?{_MULT}{_APPROX_MID}?{_AMOUNT_UNIT}"
-    rf"|{_NUMBER}{_APPROX_MID}?[万亿]+"
+    rf"{_NUMBER}{_SP}?{_APPROX_MID}?{_MULT}{_APPROX_MID}?{_AMOUNT_UNIT}"
+    rf"|{_NUMBER}{_SP}?{_APPROX_MID}?[万亿]+"
     rf"|{_CN_BIG}{_APPROX_MID}?{_AMOUNT_UNIT}"
     rf"|{_CN_ANY}{_APPROX_MID}?{CURRENCY_UNITS}"
     rf"|{_CN_SMALL_COUNT}"
     rf")(?:以上(?![一-龥])|左右)?(?![0-9０-９]*[+＋])"
 )
 
-_Y = r"(?:(?:19|20)[0-9]{2}|(?:19|20)[０-９]{2}|[二][〇零][〇零一二三四五六七八九]{2})"
+_Y = r"(?:(?:19|20)[0-9]{2}|(?:19|20|１９|２０)[０-９]{2}|[二][〇零][〇零一二三四五六七八九]{2})"
 _M = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
-_RANGE = r"(?:-|—|–|－|~|～|至|到)"
+_RANGE = rf"{_SP}?(?:-|—|–|－|~|～|至|到){_SP}?"
 _MONTHS = rf"{_M}(?:月份?)?{_RANGE}{_M}月份?(?:底|末)?"
 _DAY = rf"{_M}月(?:(?:[0-3]?[0-9]|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])日|上旬|中旬|下旬)"
 _QUARTER = r"(?:前三季度|第?[一二三四1-4]季度(?:末)?|[一二三四](?:、|至|-)[一二三四]季度|上半年|下半年)"
 
 PERIOD_RE = re.compile(
     rf"(?<![比较与同第0-9０-９上])(?<!高于)(?<!低于)(?<!大于)(?<!小于)(?<!快于)(?<!慢于)(?<!高出)(?:"
-    rf"{_Y}-[01][0-9]-[0-3][0-9](?:\s[0-2]?[0-9]:[0-5][0-9])?"
+    rf"{_Y}-[01][0-9]-[0-3][0-9](?:{_SP}[0-2]?[0-9]:[0-5][0-9])?"
     rf"|{_Y}年?{_RANGE}{_Y}年(?:间|期间)?"
-    rf"|(?:自)?{_Y}年(?:{_MONTHS}|{_DAY}|{_M}月份?(?:底|末|以来)?|{_QUARTER}|(?:全年|年底|年末|底|末|以来|度|至今))?"
+    rf"|(?:自)?{_Y}年(?:{_SP}?(?:{_MONTHS}|{_DAY}|{_M}月份?(?:底|末|以来)?|{_QUARTER})|全年|年底|年末|底|末|以来|度|至今)?"
     rf"|(?:截至|截止到?|到)(?:{_Y}年(?:{_M}月(?:底|末|份)?|底|末)?|{_M}月(?:底|末|份)?)"
     rf"|截至目前"
     rf"|[“\"]?十[一二三四五]五[”\"]?(?:时期|期间|以来|末)"

@@ -18,11 +18,14 @@ class NerTrainConfig:
     patience: int = 3
     seed: int = 42
     weight_decay: float = 0.01
+    warmup: float = 0.1
 
 
-def token_targets(tagger, record: Record) -> tuple[list[int], list[int]]:
-    """Return ``(input_ids, tag_ids)`` of a record: B-/I- for tokens inside a span, O elsewhere."""
+def token_targets(tagger, record: Record) -> tuple[list[int], list[int], list[int]]:
+    """Return ``(input_ids, tag_ids, type_ids)`` of a record: B-/I- for tokens inside a span, O elsewhere;
+    hint type ids as the tagger computes them at inference (zeros without features)."""
     ids, offsets = tagger._encode(record.text)
+    types = tagger.type_ids(record.text, offsets) or [0] * len(ids)
     index = {t: i for i, t in enumerate(tagger.cfg["labels"])}
     tags = [index["O"]] * len(ids)
     spans = sorted(record.spans)
@@ -33,27 +36,27 @@ def token_targets(tagger, record: Record) -> tuple[list[int], list[int]]:
         if j < len(spans) and end > start and spans[j].start < end and start < spans[j].end:
             prefix = "B" if start <= spans[j].start else "I"
             tags[i] = index[f"{prefix}-{spans[j].label}"]
-    return ids, tags
+    return ids, tags, types
 
 
-def _chunks(tagger, records: Sequence[Record]):
-    """Yield the token windows of each record exactly as the tagger will see them at inference."""
-    from ..pipeline.windows import make_windows
-
-    size = tagger.cfg["window"] - 2
-    stride = min(tagger.cfg["stride"], size - 1)
-    for record in records:
-        ids, tags = token_targets(tagger, record)
-        if not ids:
-            continue
-        for w in make_windows(len(ids), size, stride):
-            yield ids[w.start:w.end], tags[w.start:w.end]
+def _chunks(targets, size: int, rng: random.Random | None = None):
+    """Yield ``(ids, tags, types)`` windows of at most ``size`` tokens; ``rng`` shifts the window grid
+    (augmentation)."""
+    for ids, tags, types in targets:
+        phase = rng.randrange(size) if rng is not None and len(ids) > size else 0
+        cuts = [0] + list(range(phase or size, len(ids), size)) + [len(ids)]
+        for a, z in zip(cuts, cuts[1:]):
+            if z > a:
+                yield ids[a:z], tags[a:z], types[a:z]
 
 
 def train_tagger(tagger, train: Sequence[Record], dev: Sequence[Record] | None, config: NerTrainConfig,
                  evaluate: Callable[[Sequence[Record]], float] | None = None,
-                 progress: Callable | None = None) -> list[dict]:
-    """Fine-tune ``tagger.model`` in place; keep the weights of the best dev score. Return the history."""
+                 progress: Callable | None = None, on_epoch: Callable[[dict], None] | None = None) -> list[dict]:
+    """Fine-tune ``tagger.model`` in place; keep the weights of the best dev score. Return the history.
+
+    progress: wraps each epoch's batches (e.g. a tqdm bar); on_epoch: called with each history row.
+    """
     import copy
 
     import torch
@@ -61,34 +64,46 @@ def train_tagger(tagger, train: Sequence[Record], dev: Sequence[Record] | None, 
     torch.manual_seed(config.seed)
     rng = random.Random(config.seed)
     model, tok = tagger.model, tagger.tokenizer
-    chunks = list(_chunks(tagger, train))
+    targets = [token_targets(tagger, record) for record in train]
+    size = tagger.cfg["window"] - 2
+    steps_per_epoch = -(-len(list(_chunks(targets, size))) // config.batch_size)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    total_steps = max(1, steps_per_epoch * config.epochs)
+    warmup = max(1, int(config.warmup * total_steps))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: min((step + 1) / warmup, max(0.0, (total_steps - step) / (total_steps - warmup + 1))))
     best, best_state, history, stale = -1.0, None, [], 0
     for epoch in range(1, config.epochs + 1):
         model.train()
+        chunks = list(_chunks(targets, size, rng))
         rng.shuffle(chunks)
         total = 0.0
         batches = range(0, len(chunks), config.batch_size)
         for b in (progress(batches, desc=f"epoch {epoch}") if progress else batches):
             batch = chunks[b:b + config.batch_size]
-            width = max(len(ids) for ids, _ in batch) + 2
+            width = max(len(ids) for ids, _, _ in batch) + 2
             input_ids = torch.full((len(batch), width), tok.pad_token_id, dtype=torch.long)
             labels = torch.full((len(batch), width), -100, dtype=torch.long)
             mask = torch.zeros((len(batch), width), dtype=torch.long)
-            for row, (ids, tags) in enumerate(batch):
+            type_ids = torch.zeros((len(batch), width), dtype=torch.long)
+            for row, (ids, tags, types) in enumerate(batch):
                 input_ids[row, :len(ids) + 2] = torch.tensor([tok.cls_token_id] + ids + [tok.sep_token_id])
                 labels[row, 1:len(tags) + 1] = torch.tensor(tags)
+                type_ids[row, 1:len(types) + 1] = torch.tensor(types)
                 mask[row, :len(ids) + 2] = 1
-            loss = model(input_ids=input_ids, attention_mask=mask, labels=labels).loss
+            loss = model(input_ids=input_ids, attention_mask=mask, token_type_ids=type_ids, labels=labels).loss
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimizer.step()
+            scheduler.step()
             optimizer.zero_grad(set_to_none=True)
             total += loss.item()
         model.eval()
         score = evaluate(dev) if (evaluate and dev) else -total
         history.append({"epoch": epoch, "loss": total / max(1, len(range(0, len(chunks), config.batch_size))),
                         "dev": score})
+        if on_epoch:
+            on_epoch(history[-1])
         if score > best:
             best, best_state, stale = score, copy.deepcopy(model.state_dict()), 0
         else:
@@ -103,8 +118,7 @@ def train_tagger(tagger, train: Sequence[Record], dev: Sequence[Record] | None, 
 
 def spans_of(tagger, text: str) -> list[Span]:
     """Predict the spans of one text with the tagger (no spaCy Doc needed)."""
-    from ..pipeline.ner_component import decode_bio
+    from ..pipeline.bio import decode_bio, viterbi_tags
 
     logits, _, offsets = tagger.predict_states(text)
-    labels = tagger.cfg["labels"]
-    return decode_bio([labels[i] for i in logits.argmax(-1)], offsets, text)
+    return decode_bio(viterbi_tags(logits, tagger.cfg["labels"]), offsets, text)

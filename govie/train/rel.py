@@ -10,7 +10,7 @@ import numpy
 
 from ..pipeline.entities import set_entities
 from ..pipeline.ner_component import _token_states
-from ..pipeline.rel_component import build_pair_matrix, relation_targets
+from ..pipeline.rel_component import build_pair_matrix, decode_relations, relation_targets
 from ..schema import Record
 
 
@@ -28,25 +28,27 @@ class RelTrainConfig:
 def gold_doc(nlp, tagger, record: Record):
     """A Doc of ``record`` with its gold entities and the tagger's encoder states in ``doc.tensor``."""
     doc = nlp.make_doc(record.text)
-    _, states, offsets = tagger.predict_states(record.text)
+    _, states, offsets = tagger.predict_states(record.text, doc)
     set_entities(doc, record.spans)
     doc.tensor = _token_states(doc, states, offsets)
     return doc
 
 
 def pair_data(nlp, tagger, rel, records: Sequence[Record]):
-    """Stack the pair matrix and class targets of all records (gold entities)."""
-    xs, ys = [], []
+    """Stack the pair matrix and class targets of all records (gold entities); also return each record's
+    ``(pairs, gold relations)`` in row order."""
+    xs, ys, groups = [], [], []
     for record in records:
         doc = gold_doc(nlp, tagger, record)
         spans = sorted(record.spans)
         pairs = rel.candidates(doc.text, spans)
+        groups.append((pairs, record.relations))
         if pairs:
             xs.append(build_pair_matrix(doc, pairs, spans))
             ys.extend(relation_targets(pairs, record.relations))
     if not xs:
-        return numpy.zeros((0, 0), dtype="float32"), numpy.zeros((0,), dtype="int64")
-    return numpy.concatenate(xs), numpy.array(ys, dtype="int64")
+        return numpy.zeros((0, 0), dtype="float32"), numpy.zeros((0,), dtype="int64"), groups
+    return numpy.concatenate(xs), numpy.array(ys, dtype="int64"), groups
 
 
 def train_relations(nlp, tagger, rel, train: Sequence[Record], dev: Sequence[Record] | None,
@@ -55,7 +57,7 @@ def train_relations(nlp, tagger, rel, train: Sequence[Record], dev: Sequence[Rec
     import torch
 
     torch.manual_seed(config.seed)
-    x, y = pair_data(nlp, tagger, rel, train)
+    x, y, _ = pair_data(nlp, tagger, rel, train)
     if rel.model is None:
         rel.initialize_model(x.shape[1], seed=config.seed)
     dev_xy = pair_data(nlp, tagger, rel, dev) if dev else None
@@ -76,7 +78,7 @@ def train_relations(nlp, tagger, rel, train: Sequence[Record], dev: Sequence[Rec
             optimizer.zero_grad(set_to_none=True)
             total += loss.item() * len(idx)
         rel.model.eval()
-        score = _pair_f1(rel, *dev_xy) if dev_xy is not None and len(dev_xy[1]) else -total
+        score = decoded_f1(rel, *dev_xy) if dev_xy is not None and len(dev_xy[1]) else -total
         history.append({"epoch": epoch, "loss": total / max(1, len(order)), "dev": score})
         if score > best:
             best, best_state, stale = score, copy.deepcopy(rel.model.state_dict()), 0
@@ -90,13 +92,21 @@ def train_relations(nlp, tagger, rel, train: Sequence[Record], dev: Sequence[Rec
     return history
 
 
-def _pair_f1(rel, x, y) -> float:
+def decoded_f1(rel, x, y, groups) -> float:
+    """Micro F1 of the relations ``rel`` decodes from the pair rows against all gold relations."""
     import torch
 
     with torch.no_grad():
-        pred = rel.model(torch.from_numpy(x)).argmax(-1).numpy()
-    tp = int(((pred == y) & (y > 0)).sum())
-    n_pred, n_gold = int((pred > 0).sum()), int((y > 0).sum())
+        probs = torch.softmax(rel.model(torch.from_numpy(x)), -1).numpy()
+    tp = n_pred = n_gold = 0
+    row = 0
+    for pairs, gold in groups:
+        found = decode_relations(pairs, probs[row:row + len(pairs)], rel.cfg["threshold"]) if pairs else []
+        row += len(pairs)
+        gold_keys = {(tuple(r.head), tuple(r.child), r.label) for r in gold}
+        tp += sum(1 for r in found if (r.head, r.child, r.label) in gold_keys)
+        n_pred += len(found)
+        n_gold += len(gold_keys)
     if not tp:
         return 0.0
     p, r = tp / n_pred, tp / n_gold

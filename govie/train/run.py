@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import GovieError
-from ..schema import read_jsonl
 from .ner import NerTrainConfig, spans_of, train_tagger
 
 
@@ -25,17 +24,20 @@ def read_config(path: str | Path) -> dict[str, Any]:
 
 
 def _config_and_corpus(config_path, corpus_dir) -> tuple[dict[str, Any], list, list]:
-    """Read the config, then every corpus file (bad JSONL stops with file:line before any training)."""
+    """Read the config, then the corpus splits through ``datasets`` (bad JSONL stops with file:line before
+    any training)."""
+    from ..corpus.dataset import load_corpus, records_from_dataset
+
     cfg = read_config(config_path)
     corpus = Path(corpus_dir or cfg["corpus"]["dir"])
-    train = read_jsonl(corpus / f"{cfg['corpus']['train']}.jsonl")
-    dev = read_jsonl(corpus / f"{cfg['corpus']['dev']}.jsonl")
+    train, dev = (records_from_dataset(load_corpus(cfg["corpus"][key], corpus)) for key in ("train", "dev"))
     return cfg, train, dev
 
 
 def write_pipeline_atomically(nlp, out: Path) -> None:
     """Save ``nlp`` to ``out`` so that a failure leaves any earlier model there untouched."""
     out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
     old = out.with_name(out.name + ".old")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -47,9 +49,10 @@ def write_pipeline_atomically(nlp, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def train_ner(config_path: str | Path, base_model: str | Path, output: str | Path,
-              corpus_dir: str | Path | None = None, progress=None) -> dict[str, Any]:
-    """Fine-tune ``govie_ner_v1`` from ``base_model`` and save a pipeline (segmenter, NER, facts) to ``output``."""
+def train_ner(config_path: str | Path, base_model: str | Path | None, output: str | Path,
+              corpus_dir: str | Path | None = None, progress=None, on_epoch=None) -> dict[str, Any]:
+    """Fine-tune ``govie_ner_v1`` from ``base_model`` (default: the config's ``model.base_model``) and save a
+    pipeline (segmenter, NER, facts) to ``output``."""
     from ..loading import blank
     from ..scoring import entity_scores
     from ..schema import Record
@@ -57,8 +60,14 @@ def train_ner(config_path: str | Path, base_model: str | Path, output: str | Pat
     cfg, train, dev = _config_and_corpus(config_path, corpus_dir)
     nlp = blank()
     m = cfg["model"]
+    base_model = base_model or m.get("base_model")
+    if not base_model:
+        raise GovieError(f"{config_path}: no base model: pass --base-model DIR or set model.base_model")
     tagger = nlp.add_pipe("govie_ner_v1", name="govie_ner",
-                          config={"window": m["window"], "stride": m["stride"], "batch_size": m["batch_size"]})
+                          config={"window": m["window"], "stride": m["stride"], "batch_size": m["batch_size"],
+                                  "features": m.get("features", "none"),
+                                  "save_dtype": m.get("save_dtype", "float32"),
+                                  "precision": m.get("precision", "float32")})
     tagger.load_model(base_model, labels=list(m["labels"]))
     nlp.add_pipe("govie_facts_v1", name="govie_facts")
 
@@ -68,7 +77,7 @@ def train_ner(config_path: str | Path, base_model: str | Path, output: str | Pat
 
     start = time.time()
     history = train_tagger(tagger, train, dev, NerTrainConfig(**cfg["training"]), evaluate=dev_f1,
-                           progress=progress)
+                           progress=progress, on_epoch=on_epoch)
     nlp.meta.update({"name": Path(output).name, "description": "govie trained pipeline",
                      "base_model": str(base_model), "training": {"history": history,
                                                                  "seconds": round(time.time() - start)}})
@@ -97,3 +106,16 @@ def train_rel(config_path: str | Path, ner_pipeline: str | Path, output: str | P
     history = train_relations(nlp, nlp.get_pipe("govie_ner"), rel, train, dev, RelTrainConfig(**cfg["training"]))
     write_pipeline_atomically(nlp, Path(output))
     return {"output": str(output), "history": history, "seconds": round(time.time() - start)}
+
+
+def train_all(ner_config: str | Path, rel_config: str | Path, base_model: str | Path | None, output: str | Path,
+              corpus_dir: str | Path | None = None, progress=None, on_epoch=None) -> dict[str, Any]:
+    """Train NER, then relations on top of it, and write the full pipeline to ``output`` atomically."""
+    out = Path(output)
+    stage = out.with_name(out.name + ".ner-stage")
+    try:
+        ner = train_ner(ner_config, base_model, stage, corpus_dir, progress=progress, on_epoch=on_epoch)
+        rel = train_rel(rel_config, stage, out, corpus_dir)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return {"output": str(out), "ner": ner, "rel": rel}

