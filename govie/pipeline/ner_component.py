@@ -7,7 +7,7 @@ into ``doc.tensor`` for the relation component to reuse.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy
 import srsly

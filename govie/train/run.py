@@ -65,9 +65,8 @@ def train_ner(config_path: str | Path, base_model: str | Path | None, output: st
         raise GovieError(f"{config_path}: no base model: pass --base-model DIR or set model.base_model")
     tagger = nlp.add_pipe("govie_ner_v1", name="govie_ner",
                           config={"window": m["window"], "stride": m["stride"], "batch_size": m["batch_size"],
-                                  "features": m.get("features", "none"),
-                                  "save_dtype": m.get("save_dtype", "float32"),
-                                  "precision": m.get("precision", "float32")})
+                                  # optional settings fall back to the factory's own defaults
+                                  **{k: m[k] for k in ("features", "save_dtype", "precision") if k in m}})
     tagger.load_model(base_model, labels=list(m["labels"]))
     nlp.add_pipe("govie_facts_v1", name="govie_facts")
 
