@@ -1,6 +1,7 @@
 """Run a pipeline over texts with their metadata and turn the Docs into JSONL records."""
 from __future__ import annotations
 
+import os
 from typing import Any, Iterable, Iterator
 
 from spacy.language import Language
@@ -21,8 +22,31 @@ def make_docs(nlp: Language, items: Iterable[tuple[str, dict[str, Any]]]) -> Ite
 
 def process(nlp: Language, items: Iterable[tuple[str, dict[str, Any]]], batch_size: int = 8,
             n_process: int = 1) -> Iterator[Doc]:
-    """Run ``nlp`` over ``(text, meta)`` pairs; each Doc carries its meta for fact assembly."""
-    yield from nlp.pipe(make_docs(nlp, items), batch_size=batch_size, n_process=n_process)
+    """Run ``nlp`` over ``(text, meta)`` pairs; each Doc carries its meta for fact assembly.
+
+    With ``n_process`` > 1 each worker's components that set a torch thread count (``cfg["threads"]``)
+    get an equal share of this process's cores for the run, so workers do not oversubscribe the CPU.
+    Segmentation runs in this process (spaCy builds the Docs here), the other components in the workers.
+    """
+    shared = _share_threads(nlp, n_process) if n_process != 1 else []
+    try:
+        yield from nlp.pipe(make_docs(nlp, items), batch_size=batch_size, n_process=n_process)
+    finally:
+        for cfg, threads in shared:
+            cfg["threads"] = threads
+
+
+def _share_threads(nlp: Language, n_process: int) -> list[tuple[dict, int]]:
+    """Set each threaded component's ``cfg["threads"]`` to its share of the cores; return (cfg, old value) pairs."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    workers = cores if n_process == -1 else n_process
+    old = []
+    for _, component in nlp.pipeline:
+        cfg = getattr(component, "cfg", None)
+        if isinstance(cfg, dict) and "threads" in cfg:
+            old.append((cfg, cfg["threads"]))
+            cfg["threads"] = max(1, min(cfg["threads"], cores // max(1, workers)))
+    return old
 
 
 def doc_to_record(doc: Doc, doc_id: str, with_facts: bool = True) -> Record:

@@ -24,7 +24,7 @@ def test_pipeline_splits_a_word_an_entity_edge_falls_inside(rules_nlp):
     doc = rules_nlp.make_doc("营收3.2亿元")
     words = [t.text for t in doc]
     assert "3.2亿" in words  # pkuseg keeps the number and 亿 together, 元 apart
-    set_entities(doc, [Span(2, 5, "AMOUNT", "3.2")])
+    doc = set_entities(doc, [Span(2, 5, "AMOUNT", "3.2")])
     assert [t.text for t in doc] == ["营收", "3.2", "亿", "元"]
     assert [(e.text, e.label_) for e in doc.ents] == [("3.2", "AMOUNT")]
     assert doc.text == "营收3.2亿元"
@@ -33,8 +33,33 @@ def test_pipeline_splits_a_word_an_entity_edge_falls_inside(rules_nlp):
 def test_pipeline_align_tokens_noop_when_aligned(rules_nlp):
     doc = rules_nlp.make_doc("同比增长")
     before = [t.text for t in doc]
-    align_tokens(doc, [Span(0, 2, "METRIC", "同比")])
+    assert align_tokens(doc, [Span(0, 2, "METRIC", "同比")]) is doc
     assert [t.text for t in doc] == before
+
+
+def test_pipeline_align_tokens_rebuild_keeps_text_spaces_and_user_data(rules_nlp):
+    doc = rules_nlp.make_doc("营收3.2亿元 增长5%\n合计")
+    doc.user_data["k"] = 1
+    aligned = align_tokens(doc, [Span(2, 5, "AMOUNT", "3.2"), Span(9, 11, "RATE", "5%")])
+    assert aligned.text == doc.text and aligned.user_data["k"] == 1
+    assert {2, 5, 9, 11} <= {t.idx for t in aligned} | {t.idx + len(t) for t in aligned}
+
+
+def test_pipeline_align_tokens_splits_in_place_when_tokens_are_annotated(rules_nlp):
+    doc = rules_nlp.make_doc("营收3.2亿元")
+    for token in doc:
+        token.tag_ = "X"
+    assert align_tokens(doc, [Span(2, 5, "AMOUNT", "3.2")]) is doc
+    assert [t.text for t in doc] == ["营收", "3.2", "亿", "元"] and doc[1].tag_ == "X"
+
+
+def test_pipeline_align_tokens_rebuilds_long_docs_with_many_splits(rules_nlp):
+    text = "营收3.2亿元，" * 2000
+    doc = rules_nlp.make_doc(text)
+    spans = [Span(i + 2, i + 5, "AMOUNT", "3.2") for i in range(0, len(text), 8)]
+    aligned = align_tokens(doc, spans)
+    assert aligned is not doc and len(aligned) == len(doc) + len(spans)
+    assert all(aligned.char_span(s.start, s.end) is not None for s in spans[::97])
 
 
 @pytest.mark.parametrize("text", ["", " ", "\n\n", "　"])

@@ -8,6 +8,11 @@ train or dev, so no region-and-year (indeed no region) is shared.
 
 Usage:
     python training/select_passages.py --reports ../shared/reports/raw --out corpus/src
+    python training/select_passages.py --reports ../shared/reports/raw --out corpus/src --add-train 36
+
+``--add-train N`` extends an existing corpus: N more train passages, one per city or
+province region that no document in ``--out`` uses yet (so test and dev regions stay
+unseen); existing files are never touched.
 """
 from __future__ import annotations
 
@@ -66,6 +71,8 @@ def main(argv=None) -> int:
     parser.add_argument("--dev", type=int, default=11)
     parser.add_argument("--test", type=int, default=20)
     parser.add_argument("--sparse", type=int, default=6, help="passages chosen for few figures")
+    parser.add_argument("--add-train", type=int, default=0, metavar="N",
+                        help="add N train passages from regions --out does not use yet")
     args = parser.parse_args(argv)
 
     rows = list(csv.DictReader((args.reports / "MANIFEST.tsv").open(encoding="utf-8"), delimiter="\t"))
@@ -81,6 +88,12 @@ def main(argv=None) -> int:
     level_quota = {"city": 0.72, "province": 0.2, "other": 0.08}
     chosen = []
     used_regions = set()
+    if args.add_train:
+        existing = [json.loads(p.read_text(encoding="utf-8")) for p in args.out.glob("*.meta.json")]
+        used_regions = {m["region"] for m in existing}
+        plan = {"train": args.add_train}
+        level_quota = {"city": 0.75, "province": 0.25}
+        args.sparse = 0
     other_docs = sorted((r for r in rows if r["level"] == "other"), key=lambda r: r["file"])
     rng.shuffle(other_docs)
     for split, n in plan.items():
@@ -111,6 +124,8 @@ def main(argv=None) -> int:
         _, start, end = best
         passage = text[start:end]
         doc_id = Path(doc["file"]).stem
+        if (args.out / f"{doc_id}.txt").exists():
+            raise SystemExit(f"{args.out / doc_id}.txt exists; refusing to overwrite")
         report_year = int(doc["year"])
         is_bulletin = "统计公报" in doc["region"] or "gongbao" in doc_id
         year = report_year if is_bulletin else report_year - 1

@@ -20,33 +20,60 @@ def _split_points(doc: Doc, offsets: set[int]) -> dict[int, list[int]]:
     return points
 
 
+_TOKEN_ANNOTATIONS = ("TAG", "POS", "MORPH", "LEMMA", "DEP", "ENT_IOB", "SENT_START")
+
+
 def align_tokens(doc: Doc, spans: Iterable[Span]) -> Doc:
-    """Split tokens so that every span edge falls on a token boundary (retokenize in place)."""
+    """Return a Doc whose token boundaries include every span edge.
+
+    ``doc`` itself when no token needs splitting; otherwise a new Doc with the same text and
+    ``user_data`` built in one pass (linear in the length of the text), or ``doc`` split in place
+    when its tokens already carry annotations a rebuild would drop.
+    """
     offsets = {edge for span in spans for edge in (span.start, span.end)}
     points = _split_points(doc, offsets)
     if not points:
         return doc
+    if any(doc.has_annotation(attr) for attr in _TOKEN_ANNOTATIONS) or doc.has_vector:
+        return _split_in_place(doc, points)
+    words, spaces = [], []
+    for token in doc:
+        cuts = points.get(token.i)
+        if cuts is None:
+            words.append(token.text)
+            spaces.append(bool(token.whitespace_))
+            continue
+        local = [0] + [c - token.idx for c in cuts] + [len(token.text)]
+        words.extend(token.text[a:b] for a, b in zip(local, local[1:]))
+        spaces.extend([False] * (len(local) - 2) + [bool(token.whitespace_)])
+    rebuilt = Doc(doc.vocab, words=words, spaces=spaces)
+    rebuilt.user_data.update(doc.user_data)
+    return rebuilt
+
+
+def _split_in_place(doc: Doc, points: dict[int, list[int]]) -> Doc:
     with doc.retokenize() as retokenizer:
         for i, cuts in points.items():
             token = doc[i]
             local = [0] + [c - token.idx for c in cuts] + [len(token.text)]
             orths = [token.text[a:b] for a, b in zip(local, local[1:])]
-            heads = [(token, 0)] * len(orths)
-            retokenizer.split(token, orths, heads=heads)
+            retokenizer.split(token, orths, heads=[(token, 0)] * len(orths))
     return doc
 
 
-def set_entities(doc: Doc, spans: Iterable[Span]) -> list[SpacySpan]:
-    """Set ``doc.ents`` from govie spans with exact character offsets; return the spaCy spans."""
+def set_entities(doc: Doc, spans: Iterable[Span]) -> Doc:
+    """Return ``doc`` (or its token-aligned rebuild, see :func:`align_tokens`) with ``doc.ents`` set
+    from govie spans at exact character offsets."""
     spans = sorted(spans)
-    align_tokens(doc, spans)
+    doc = align_tokens(doc, spans)
+    starts = {t.idx: t.i for t in doc}
+    ends = {t.idx + len(t.text): t.i + 1 for t in doc}
     ents = []
     for span in spans:
-        ent = doc.char_span(span.start, span.end, label=span.label, alignment_mode="strict")
-        if ent is not None:
-            ents.append(ent)
+        if span.start in starts and span.end in ends:
+            ents.append(SpacySpan(doc, starts[span.start], ends[span.end], label=span.label))
     doc.ents = ents
-    return ents
+    return doc
 
 
 def doc_spans(doc: Doc) -> list[Span]:

@@ -144,7 +144,7 @@ class TransformerTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         logits, states, offsets = self.predict_states(doc.text, doc)
-        set_entities(doc, decode_bio(viterbi_tags(logits, self.cfg["labels"]), offsets, doc.text))
+        doc = set_entities(doc, decode_bio(viterbi_tags(logits, self.cfg["labels"]), offsets, doc.text))
         doc.tensor = _token_states(doc, states, offsets)
         return doc
 

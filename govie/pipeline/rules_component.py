@@ -45,7 +45,7 @@ class RuleExtractor:
         keep = set(self.cfg["labels"])
         spans = [s for s in spans if s.label in keep]
         keys = {s.key for s in spans}
-        set_entities(doc, spans)
+        doc = set_entities(doc, spans)
         doc._.relations = [r for r in relations if r.head in keys and r.child in keys]
         return doc
 

@@ -29,7 +29,7 @@ def gold_doc(nlp, tagger, record: Record):
     """A Doc of ``record`` with its gold entities and the tagger's encoder states in ``doc.tensor``."""
     doc = nlp.make_doc(record.text)
     _, states, offsets = tagger.predict_states(record.text, doc)
-    set_entities(doc, record.spans)
+    doc = set_entities(doc, record.spans)
     doc.tensor = _token_states(doc, states, offsets)
     return doc
 
