@@ -8,6 +8,7 @@ used by training, inference and scoring alike.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
@@ -38,11 +39,16 @@ def make_candidates(max_chars: int = 200) -> Candidates:
 
     def candidates(text: str, spans: Sequence[Span]) -> list[tuple[Span, Span]]:
         index = SentenceIndex(text)
+        by_sentence: dict[int, list[Span]] = {}
+        for span in spans:
+            i = index.sentence_of(span.start)
+            if i >= 0 and index.sentence_of(span.end - 1) == i:
+                by_sentence.setdefault(i, []).append(span)
         out = []
         for head in spans:
             if head.label not in ("METRIC", "PROJECT"):
                 continue
-            for child in spans:
+            for child in by_sentence.get(index.sentence_of(head.start), ()):
                 if child is head or not allowed_relations(head.label, child.label):
                     continue
                 gap = max(child.start - head.end, head.start - child.end)
@@ -53,13 +59,43 @@ def make_candidates(max_chars: int = 200) -> Candidates:
     return candidates
 
 
-def pair_features(text: str, spans: Sequence[Span], head: Span, child: Span) -> list[float]:
+class SpanCounter:
+    """Count the spans (all, per label, heads) lying wholly inside a character range, by bisection."""
+
+    def __init__(self, spans: Sequence[Span]) -> None:
+        self._all = self._index(spans)
+        self._heads = self._index([s for s in spans if s.label in ("METRIC", "PROJECT")])
+        self._by_label = {label: self._index([s for s in spans if s.label == label])
+                          for label in {s.label for s in spans}}
+
+    @staticmethod
+    def _index(spans: Sequence[Span]) -> tuple[list[int], list[int]]:
+        return sorted(s.start for s in spans), sorted(s.end for s in spans)
+
+    @staticmethod
+    def _count(index: tuple[list[int], list[int]], a: int, b: int) -> int:
+        starts, ends = index
+        # spans with start >= a, minus those of them that end after b (for non-overlapping spans,
+        # every span ending after b that starts at or after a)
+        return max(0, (len(starts) - bisect_left(starts, a)) - (len(ends) - bisect_right(ends, b)))
+
+    def inside(self, a: int, b: int, label: str | None = None, heads: bool = False) -> int:
+        """Return how many spans (of ``label``, or heads only) lie inside ``[a, b)``."""
+        if heads:
+            return self._count(self._heads, a, b)
+        if label is not None:
+            return self._count(self._by_label.get(label, ([], [])), a, b)
+        return self._count(self._all, a, b)
+
+
+def pair_features(text: str, spans: Sequence[Span] | SpanCounter, head: Span, child: Span) -> list[float]:
     """Surface features of a pair: order, distance, what lies between, the two labels."""
+    counter = spans if isinstance(spans, SpanCounter) else SpanCounter(spans)
     a, b = (head.end, child.start) if head.start < child.start else (child.end, head.start)
     between = text[a:b] if b > a else ""
-    n_between = sum(1 for s in spans if a <= s.start and s.end <= b)
-    same_between = sum(1 for s in spans if a <= s.start and s.end <= b and s.label == child.label)
-    heads_between = sum(1 for s in spans if a <= s.start and s.end <= b and s.label in ("METRIC", "PROJECT"))
+    n_between = counter.inside(a, b) if b > a else 0
+    same_between = counter.inside(a, b, label=child.label) if b > a else 0
+    heads_between = counter.inside(a, b, heads=True) if b > a else 0
     feats = [1.0 if child.start >= head.end else 0.0, min(len(between), 100) / 100, min(n_between, 10) / 10,
              min(same_between, 5) / 5, min(heads_between, 5) / 5, len(_BREAK.findall(between)) / 5,
              1.0 if _CHANGE.search(between) else 0.0, 1.0 if _CHANGE.search(text[max(0, child.start - 6):child.start]) else 0.0]
@@ -116,11 +152,13 @@ def build_pair_matrix(doc: Doc, pairs: Sequence[tuple[Span, Span]], spans: Seque
     unique = sorted({s for pair in pairs for s in pair})
     vectors = dict(zip(unique, span_vectors(doc, unique)))
     by_rules = rule_relation_label(rule_hints(doc)[1])
+    counter = SpanCounter(spans)
+    text = doc.text  # built from the tokens on every access
     rows = []
     for (head, child), ranks in zip(pairs, distance_ranks(pairs)):
         h, c = vectors[head], vectors[child]
         rule = by_rules.get((head.key, child.key), "none")
-        surface = pair_features(doc.text, spans, head, child) + list(ranks) + [float(rule == k) for k in _CLASSES]
+        surface = pair_features(text, counter, head, child) + list(ranks) + [float(rule == k) for k in _CLASSES]
         rows.append(numpy.concatenate([h, c, h * c, numpy.array(surface, dtype="float32")]))
     return numpy.stack(rows).astype("float32")
 
