@@ -73,7 +73,7 @@ def _projects(text: str, found: list[Span], taken: _Taken) -> None:
                 or any(head.endswith(g) for g in GENERIC_PROJECT_HEADS)):
             continue
         # a counted class (34个社区养老服务中心, 产业园区1个) is a METRIC, not a named project
-        if _COUNT_BEFORE.search(text, 0, start) or _COUNT_AFTER.match(text, end):
+        if _COUNT_BEFORE.search(text, max(0, start - 32), start) or _COUNT_AFTER.match(text, end):
             continue
         _add(found, taken, start, end, "PROJECT", text)
 
