@@ -278,14 +278,23 @@ def throughput_section(t: dict[str, Any]) -> list[str]:
     out = ["## Throughput at scale", "", _run_line(t) + f" `govie extract` over {t['files']:,} report files "
            f"({t['input_bytes'] / 1e6:.1f} MB) from MANIFEST.tsv order; each time is the whole command "
            "(start, model load, reading, extraction, writing JSONL).", ""]
+    out += _throughput_table(t)
+    if "sample" in t:
+        sample = t["sample"]
+        out += ["", f"Speed-up sample: every {sample['every']}th of those files ({sample['files']:,} files, "
+                f"{sample['input_bytes'] / 1e6:.1f} MB), run with 1 and 2 processes:", ""]
+        out += _throughput_table(sample)
+    return out + [""]
+
+
+def _throughput_table(t: dict[str, Any]) -> list[str]:
     speedup = t.get("speedup", {})
     rows = [[str(r["n_process"]), _int(r.get("documents")), _int(r.get("chars")), _int(r.get("facts")),
              _secs(r["seconds"]), _secs(r["cpu_seconds"]), _int(r.get("chars_per_s")), _int(r["peak_rss_mb"]),
              _int(r["peak_rss_sum_mb"]), _ratio(speedup.get(str(r["n_process"]))), r.get("error", "")]
             for r in t["runs"]]
-    out += _table(["--n-process", "documents", "chars", "facts", "wall s", "CPU s", "chars/s",
+    return _table(["--n-process", "documents", "chars", "facts", "wall s", "CPU s", "chars/s",
                    "peak RSS MB (largest process)", "peak RSS MB (sum of processes)", "speed-up", "error"], rows)
-    return out + [""]
 
 
 def build_report(out_dir: Path, log=print) -> Path:

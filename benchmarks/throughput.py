@@ -32,13 +32,23 @@ def _count(output: Path) -> dict[str, int]:
 
 
 def run_throughput(files: list[Path], n_processes: list[int], model: str | None, timeout: float,
-                   log=print) -> dict[str, Any]:
+                   log=print, sample_every: int = 0) -> dict[str, Any]:
     """Run ``govie extract`` on links to ``files`` in a temporary folder once per process count.
 
     Each time is the whole command: interpreter start, model load, reading, extraction, writing JSONL.
     After a successful run, a later run is stopped at 4 times its duration (at least 30 s), so a hung
-    worker pool costs little.
+    worker pool costs little. With ``sample_every`` K > 1, every K-th file is also run with 1 and 2
+    processes (``sample``): the speed-up of a sample, where a full 1-process run is not affordable.
     """
+    out = _runs(files, n_processes, model, timeout, log)
+    if sample_every > 1:
+        sample = files[::sample_every]
+        log(f"throughput: speed-up sample, every {sample_every}th file")
+        out["sample"] = {"every": sample_every, **_runs(sample, [1, 2], model, timeout, log)}
+    return out
+
+
+def _runs(files: list[Path], n_processes: list[int], model: str | None, timeout: float, log) -> dict[str, Any]:
     from .proc import run
 
     out: dict[str, Any] = {"files": len(files), "input_bytes": sum(f.stat().st_size for f in files), "runs": []}
