@@ -60,6 +60,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--full-throughput", action="store_true",
                         help="throughput over every report of MANIFEST.tsv (1,346 files, 23.5M characters: hours)")
     parser.add_argument("--n-process", default="1,2", help="process counts for the throughput runs")
+    parser.add_argument("--every", type=int, default=1, metavar="K",
+                        help="throughput over every K-th report of the selected ones (a sample spread over the pool)")
     parser.add_argument("--speedup-sample", type=int, default=0, metavar="K",
                         help="also run --n-process 1 and 2 on every K-th report (a sample speed-up, e.g. next to a "
                              "--full-throughput run with --n-process 2 only)")
@@ -127,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             from benchmarks.throughput import run_throughput
 
-            files = report_files(args.reports, None if args.full_throughput else args.limit)
+            files = report_files(args.reports, None if args.full_throughput else args.limit)[::max(1, args.every)]
             counts = [int(n) for n in args.n_process.split(",")]
             result = run_throughput(files, counts, model, args.timeout * 4 if args.full_throughput else args.timeout,
                                     log, sample_every=args.speedup_sample)

@@ -1,4 +1,5 @@
 """``python -m govie``: the command line."""
 from .cli import main
 
-main()
+if __name__ == "__main__":  # worker processes (spawn) import this module under another name
+    main()

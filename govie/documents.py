@@ -22,31 +22,51 @@ def make_docs(nlp: Language, items: Iterable[tuple[str, dict[str, Any]]]) -> Ite
 
 def process(nlp: Language, items: Iterable[tuple[str, dict[str, Any]]], batch_size: int = 8,
             n_process: int = 1) -> Iterator[Doc]:
-    """Run ``nlp`` over ``(text, meta)`` pairs; each Doc carries its meta for fact assembly.
+    """Run ``nlp`` over ``(text, meta)`` pairs, in order; each Doc carries its meta for fact assembly.
 
-    With ``n_process`` > 1 each worker's components that set a torch thread count (``cfg["threads"]``)
-    get an equal share of this process's cores for the run, so workers do not oversubscribe the CPU.
-    Segmentation runs in this process (spaCy builds the Docs here), the other components in the workers.
+    With ``n_process`` > 1 (-1: one per core) the pipeline is saved to a temporary directory and
+    loaded by that many fresh worker processes (``spawn``: a forked copy of a process that has run
+    torch can hang in its thread pool), each with an equal share of the cores as torch threads;
+    every document (segmentation included) is processed in a worker and comes back as Doc bytes.
     """
-    shared = _share_threads(nlp, n_process) if n_process != 1 else []
-    try:
-        yield from nlp.pipe(make_docs(nlp, items), batch_size=batch_size, n_process=n_process)
-    finally:
-        for cfg, threads in shared:
-            cfg["threads"] = threads
+    if n_process == 1:
+        yield from nlp.pipe(make_docs(nlp, items), batch_size=batch_size)
+        return
+    import multiprocessing
+    import tempfile
+
+    workers = _cores() if n_process == -1 else n_process
+    threads = max(1, _cores() // workers)
+    with tempfile.TemporaryDirectory(prefix="govie-workers-") as tmp:
+        nlp.to_disk(tmp)
+        ctx = multiprocessing.get_context("spawn")
+        with ctx.Pool(workers, initializer=_init_worker, initargs=(tmp, threads)) as pool:
+            for data in pool.imap(_process_one, ((text, dict(meta or {})) for text, meta in items)):
+                yield Doc(nlp.vocab).from_bytes(data)
 
 
-def _share_threads(nlp: Language, n_process: int) -> list[tuple[dict, int]]:
-    """Set each threaded component's ``cfg["threads"]`` to its share of the cores; return (cfg, old value) pairs."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    workers = cores if n_process == -1 else n_process
-    old = []
-    for _, component in nlp.pipeline:
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+_WORKER_NLP: Language | None = None
+
+
+def _init_worker(path: str, threads: int) -> None:
+    """Load the pipeline in a worker process and give its torch components ``threads`` threads."""
+    global _WORKER_NLP
+    from .loading import load
+
+    _WORKER_NLP = load(path)
+    for _, component in _WORKER_NLP.pipeline:
         cfg = getattr(component, "cfg", None)
         if isinstance(cfg, dict) and "threads" in cfg:
-            old.append((cfg, cfg["threads"]))
-            cfg["threads"] = max(1, min(cfg["threads"], cores // max(1, workers)))
-    return old
+            cfg["threads"] = max(1, min(cfg["threads"], threads))
+
+
+def _process_one(item: tuple[str, dict[str, Any]]) -> bytes:
+    doc = next(make_docs(_WORKER_NLP, [item]))
+    return _WORKER_NLP(doc).to_bytes(exclude=["tensor"])
 
 
 def doc_to_record(doc: Doc, doc_id: str, with_facts: bool = True) -> Record:

@@ -1,7 +1,9 @@
 import spacy
 from spacy.language import Language
 
-from govie.documents import _share_threads, process
+import govie
+import govie.documents as documents
+from govie.documents import doc_to_record, process
 
 
 class _Threaded:
@@ -9,7 +11,6 @@ class _Threaded:
         self.cfg = {"threads": threads}
 
     def __call__(self, doc):
-        doc.user_data["threads_seen"] = self.cfg["threads"]
         return doc
 
 
@@ -18,28 +19,33 @@ def _make_threaded(nlp, name, threads):
     return _Threaded(threads)
 
 
-def _nlp(threads=2):
+TEXTS = [("1-11月，完成规上营利性服务业营收3.2亿元，同比增长123.3%。", {"year": 2023}),
+         ("", {"year": 2023}),
+         ("全年地区生产总值增长5.2%，固定资产投资下降1.5%。", {"year": 2022, "org": "某市人民政府"})]
+
+
+def _records(docs):
+    return [doc_to_record(doc, str(i)).to_dict() for i, doc in enumerate(docs)]
+
+
+def test_documents_process_keeps_order_and_meta():
+    nlp = govie.load("rules")
+    docs = list(process(nlp, TEXTS))
+    assert [d.text for d in docs] == [t for t, _ in TEXTS]
+    assert docs[2]._.meta == {"year": 2022, "org": "某市人民政府"}
+    assert [f.metric for f in docs[0]._.facts] == ["规上营利性服务业营收"]
+
+
+def test_documents_process_in_worker_processes_gives_the_same_records():
+    nlp = govie.load("rules")
+    assert _records(process(nlp, TEXTS, n_process=2)) == _records(process(nlp, TEXTS))
+
+
+def test_documents_worker_gets_its_share_of_threads(tmp_path):
     nlp = spacy.blank("zh")
-    nlp.add_pipe("test_threaded_v1", config={"threads": threads})
-    return nlp
-
-
-def test_documents_share_threads_gives_each_worker_its_share(monkeypatch):
-    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1}, raising=False)
-    nlp = _nlp(2)
-    old = _share_threads(nlp, 2)
-    assert nlp.get_pipe("test_threaded_v1").cfg["threads"] == 1 and [t for _, t in old] == [2]
-    nlp = _nlp(2)
-    _share_threads(nlp, 1)
-    assert nlp.get_pipe("test_threaded_v1").cfg["threads"] == 2
-    nlp = _nlp(1)
-    _share_threads(nlp, 8)
-    assert nlp.get_pipe("test_threaded_v1").cfg["threads"] == 1
-
-
-def test_documents_process_restores_threads_and_keeps_meta(monkeypatch):
-    monkeypatch.setattr("os.sched_getaffinity", lambda pid: {0, 1}, raising=False)
-    nlp = _nlp(2)
-    docs = list(process(nlp, [("营收3.2亿元", {"year": 2023})], n_process=1))
-    assert docs[0]._.meta == {"year": 2023} and docs[0].user_data["threads_seen"] == 2
-    assert nlp.get_pipe("test_threaded_v1").cfg["threads"] == 2
+    nlp.add_pipe("test_threaded_v1", config={"threads": 2})
+    nlp.to_disk(tmp_path)
+    documents._init_worker(str(tmp_path), 1)
+    assert documents._WORKER_NLP.get_pipe("test_threaded_v1").cfg["threads"] == 1
+    documents._init_worker(str(tmp_path), 4)
+    assert documents._WORKER_NLP.get_pipe("test_threaded_v1").cfg["threads"] == 2

@@ -151,3 +151,13 @@ def test_ner_bfloat16_precision_keeps_offsets_and_round_trips(trained_nlp, ner_e
     assert loaded.get_pipe("govie_ner").cfg["precision"] == "bfloat16"
     assert [(e.start_char, e.end_char, e.label_) for e in loaded(text).ents] == \
            [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+
+
+def test_ner_decode_bio_tokens_sharing_a_character_never_overlap():
+    # NFKC turns "Ⅲ" into "III": three tokens with the offsets of one character
+    text = "Ⅲ类水体比例"
+    offsets = [(0, 1), (0, 1), (0, 1), (1, 2), (2, 3), (3, 4), (4, 5), (5, 6)]
+    tags = ["B-METRIC", "O", "B-METRIC", "I-METRIC", "I-METRIC", "I-METRIC", "I-METRIC", "I-METRIC"]
+    assert decode_bio(tags, offsets, text) == [Span(0, 6, "METRIC", "Ⅲ类水体比例")]
+    tags = ["O", "B-METRIC", "B-METRIC", "B-METRIC", "I-METRIC", "I-METRIC", "I-METRIC", "I-METRIC"]
+    assert decode_bio(tags, offsets, text) == [Span(1, 6, "METRIC", "类水体比例")]

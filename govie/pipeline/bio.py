@@ -14,9 +14,19 @@ def bio_labels(entity_labels: Iterable[str]) -> list[str]:
 
 
 def decode_bio(tags: list[str], offsets: list[tuple[int, int]], text: str) -> list[Span]:
-    """Turn per-token BIO tags into character spans; an I- tag that does not continue opens a span."""
-    spans, current = [], None
+    """Turn per-token BIO tags into character spans; an I- tag that does not continue opens a span.
+
+    Tokens that share characters with the previous token (a tokenizer normalizer can expand one
+    character, e.g. NFKC "Ⅲ" -> "III") follow the previous token's decision, so spans never overlap.
+    """
+    spans, current, previous_end = [], None, 0
     for tag, (start, end) in zip(list(tags) + ["O"], list(offsets) + [(len(text), len(text))]):
+        if start < previous_end:
+            if current is not None:
+                current[1] = max(current[1], end)
+            previous_end = max(previous_end, end)
+            continue
+        previous_end = max(previous_end, end)
         label = tag[2:] if tag != "O" else None
         if current and (tag.startswith("B-") or label != current[2] or tag == "O"):
             s, e, lab = current
