@@ -8,6 +8,8 @@ from typer.testing import CliRunner
 from govie.cli import app
 from govie.inputs import InputFailure, InputText, decode_bytes, html_main_text, read_input
 
+from wrapping import wrap_lines
+
 REPORT = "2023年工作总结\n1-11月，完成规上营利性服务业营收3.2亿元，同比增长123.3%，居全区第1。"
 runner = CliRunner()
 
@@ -130,30 +132,13 @@ def test_extract_never_crashes_and_spans_match(rules_nlp, text):
     assert all(tuple(r.head) in keys and tuple(r.child) in keys for r in doc._.relations)
 
 
-def _wrap_lines(text: str, width: int) -> str:
-    """Break every line of ``text`` at ``width`` display columns, as Word or PDF export does."""
-    import unicodedata
-
-    out = []
-    for line in text.split("\n"):
-        rows, row, used = [], "", 0
-        for char in line:
-            w = 2 if unicodedata.east_asian_width(char) in "WFA" else 1
-            if used + w > width:
-                rows.append(row)
-                row, used = "", 0
-            row, used = row + char, used + w
-        out.append("\n".join(rows + [row]))
-    return "\n".join(out)
-
-
 @pytest.mark.parametrize("width", [36, 77])
 def test_cli_extract_reads_through_wrapped_lines(tmp_path, width):
     import govie.loading
 
     plain = (govie.loading.PACKAGE_DIR / "data" / "samples" / "street_haibin_2023.txt").read_text(encoding="utf-8")
     (tmp_path / "plain.txt").write_text(plain, encoding="utf-8")
-    (tmp_path / "wrapped.txt").write_text(_wrap_lines(plain, width), encoding="utf-8")
+    (tmp_path / "wrapped.txt").write_text(wrap_lines(plain, width), encoding="utf-8")
     out = tmp_path / "out.jsonl"
     result = runner.invoke(app, ["extract", str(tmp_path), "--model", "rules", "-o", str(out)])
     assert result.exit_code == 0, result.stderr

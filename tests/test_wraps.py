@@ -1,26 +1,14 @@
 """Soft line wraps (govie.wraps) and the sentence bounds that read through them."""
-import unicodedata
-
 import pytest
 from hypothesis import given, strategies as st
 
 from govie.sentences import SentenceIndex, sentence_bounds
 from govie.wraps import Unwrapped, soft_breaks
 
+from wrapping import wrap
+
 PARAGRAPH = ("1-11月，服务业和外资指标全区领先；完成规上营利性服务业营收3.2亿元，同比增长123.3%，居全区第1；"
              "完成限上商业销售额23.2亿元，同比增长3.8%，全区第6，完成限上商业零售额16亿元，同比增长0.1%，全区第4。")
-
-
-def wrap(paragraph: str, width: int) -> str:
-    """Break ``paragraph`` into lines of at most ``width`` display columns, as Word or PDF export does."""
-    lines, line, used = [], "", 0
-    for char in paragraph:
-        w = 2 if unicodedata.east_asian_width(char) in "WFA" else 1
-        if used + w > width:
-            lines.append(line)
-            line, used = "", 0
-        line, used = line + char, used + w
-    return "\n".join(lines + [line])
 
 
 @pytest.mark.parametrize("text,expected", [

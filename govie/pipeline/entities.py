@@ -43,9 +43,9 @@ def align_tokens(doc: Doc, spans: Iterable[Span]) -> Doc:
             words.append(token.text)
             spaces.append(bool(token.whitespace_))
             continue
-        local = [0] + [c - token.idx for c in cuts] + [len(token.text)]
-        words.extend(token.text[a:b] for a, b in zip(local, local[1:]))
-        spaces.extend([False] * (len(local) - 2) + [bool(token.whitespace_)])
+        pieces = _pieces(token, cuts)
+        words.extend(pieces)
+        spaces.extend([False] * (len(pieces) - 1) + [bool(token.whitespace_)])
     rebuilt = Doc(doc.vocab, words=words, spaces=spaces)
     rebuilt.user_data.update(doc.user_data)
     return rebuilt
@@ -55,10 +55,15 @@ def _split_in_place(doc: Doc, points: dict[int, list[int]]) -> Doc:
     with doc.retokenize() as retokenizer:
         for i, cuts in points.items():
             token = doc[i]
-            local = [0] + [c - token.idx for c in cuts] + [len(token.text)]
-            orths = [token.text[a:b] for a, b in zip(local, local[1:])]
+            orths = _pieces(token, cuts)
             retokenizer.split(token, orths, heads=[(token, 0)] * len(orths))
     return doc
+
+
+def _pieces(token, cuts: list[int]) -> list[str]:
+    """The texts of ``token`` cut at the character offsets ``cuts`` (inside the token)."""
+    local = [0] + [c - token.idx for c in cuts] + [len(token.text)]
+    return [token.text[a:b] for a, b in zip(local, local[1:])]
 
 
 def set_entities(doc: Doc, spans: Iterable[Span]) -> Doc:

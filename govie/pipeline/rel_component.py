@@ -39,20 +39,21 @@ def make_candidates(max_chars: int = 200) -> Candidates:
 
     def candidates(text: str, spans: Sequence[Span]) -> list[tuple[Span, Span]]:
         index = SentenceIndex(text)
+        sentence = {}  # span -> its sentence; spans crossing a sentence boundary have none
         by_sentence: dict[int, list[Span]] = {}
         for span in spans:
             i = index.sentence_of(span.start)
             if i >= 0 and index.sentence_of(span.end - 1) == i:
+                sentence[span] = i
                 by_sentence.setdefault(i, []).append(span)
         out = []
         for head in spans:
-            if head.label not in ("METRIC", "PROJECT"):
+            if head.label not in ("METRIC", "PROJECT") or head not in sentence:
                 continue
-            for child in by_sentence.get(index.sentence_of(head.start), ()):
+            for child in by_sentence[sentence[head]]:
                 if child is head or not allowed_relations(head.label, child.label):
                     continue
-                gap = max(child.start - head.end, head.start - child.end)
-                if gap <= max_chars and index.same_sentence(head.key, child.key):
+                if max(child.start - head.end, head.start - child.end) <= max_chars:
                     out.append((head, child))
         return out
 
