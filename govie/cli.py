@@ -289,8 +289,14 @@ def train(
     ner: Optional[Path] = typer.Option(None, "--ner", help="rel: the trained NER pipeline to extend."),
     output: Path = typer.Option(..., "--output", "-o", help="Pipeline directory to write (atomically)."),
     corpus: Optional[Path] = typer.Option(None, "--corpus", help="Folder with train/dev JSONL (default: config)."),
+    resume: bool = typer.Option(False, "--resume",
+                                help="ner/all: continue an interrupted run from its checkpoint "
+                                     "(OUTPUT.checkpoint.pt, or OUTPUT.ner-stage.checkpoint.pt for all)."),
 ) -> None:
-    """Fine-tune components on the corpus and write a loadable pipeline directory."""
+    """Fine-tune components on the corpus and write a loadable pipeline directory.
+
+    NER training is checkpointed after every epoch; rerun the same command with --resume to continue it.
+    """
     from tqdm import tqdm
 
     from .train.run import train_all, train_ner, train_rel
@@ -304,11 +310,11 @@ def train(
             "on_epoch": lambda row: typer.echo(json.dumps(row), err=True)}
     try:
         if component == "ner":
-            result = train_ner(config, base_model, output, corpus, **bars)
+            result = train_ner(config, base_model, output, corpus, **bars, resume=resume)
         elif component == "rel":
             result = train_rel(config, ner, output, corpus)
         else:
-            result = train_all(config, rel_config, base_model, output, corpus, **bars)
+            result = train_all(config, rel_config, base_model, output, corpus, **bars, resume=resume)
     except GovieError as err:
         _fail(str(err), 1)
     typer.echo(json.dumps(result, ensure_ascii=False))

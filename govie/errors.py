@@ -45,6 +45,10 @@ class Errors(metaclass=_ErrorsWithCodes):
             "(config.json, weights, tokenizer); govie never downloads from a model hub.")
     E035 = ("Component '{name}' has no model: load a saved pipeline (govie.load(DIR)) or call "
             "load_model(DIR, labels) with a local encoder directory.")
+    E036 = "Model file '{path}' does not fit its config.json: {reason}."
+    E037 = "Nothing to resume: no training checkpoint at '{path}'. Start the run without --resume."
+    E038 = ("The training checkpoint '{path}' belongs to another run (different settings or training "
+            "documents). Delete it, or resume with the settings and corpus it was written with.")
     # normalization
     E040 = "Cannot read a number from {text!r}."
     E041 = "Not an amount: {text!r} (expected a number followed by a unit, e.g. '3.2亿元')."

@@ -36,6 +36,21 @@ def test_ner_decode_bio_repairs_and_trims():
     assert decode_bio(tags, offsets, text) == [Span(0, 2, "METRIC", "营收"), Span(3, 6, "AMOUNT", "3亿元")]
 
 
+def test_ner_viterbi_keeps_entities_to_word_edges():
+    import numpy
+
+    from govie.pipeline.bio import inside_word, viterbi_tags
+
+    labels = ["O", "B-ORG", "I-ORG"]
+    # the model ends the ORG after token 1, inside a word made of tokens 0-2
+    scores = numpy.log(numpy.array([[.1, .8, .1], [.1, .1, .8], [.6, .1, .3], [.9, .05, .05]]))
+    assert viterbi_tags(scores, labels) == ["B-ORG", "I-ORG", "O", "O"]
+    assert viterbi_tags(scores, labels, [False, True, True, False]) == ["B-ORG", "I-ORG", "I-ORG", "O"]
+    doc = govie.blank().make_doc("北港新材料公司")
+    within = inside_word(doc, [(i, i + 1) for i in range(len(doc.text))])
+    assert within == [i not in {t.idx for t in doc} for i in range(len(doc.text))]
+
+
 def test_ner_token_targets(trained_nlp, ner_examples):
     tagger = trained_nlp.get_pipe("govie_ner")
     ids, tags, types = token_targets(tagger, record_from_dict(ner_examples[0]))

@@ -116,3 +116,50 @@ def test_train_ner_without_base_model_names_the_config(corpus):
     result = runner.invoke(app, ["train", "ner", "-c", str(corpus / "ner.cfg"), "-o", str(corpus / "m"),
                                  "--corpus", str(corpus / "corpus")])
     assert result.exit_code == 1 and "no base model" in result.stderr
+
+
+class _Interrupt(Exception):
+    pass
+
+
+def test_train_ner_resumes_an_interrupted_run_to_the_same_weights(corpus, tiny_encoder):
+    import torch
+
+    from govie.train.run import checkpoint_path, train_ner
+
+    cfg = CONFIG.replace("epochs = 2", "epochs = 4").replace("patience = 2", "patience = 4")
+    (corpus / "ner4.cfg").write_text(cfg, encoding="utf-8")
+    args = (corpus / "ner4.cfg", tiny_encoder)
+    whole = train_ner(*args, corpus / "whole", corpus / "corpus")
+    assert not checkpoint_path(corpus / "whole").exists()  # removed once the pipeline is written
+
+    def stop_after_two(row):
+        if row["epoch"] == 2:
+            raise _Interrupt
+
+    with pytest.raises(_Interrupt):
+        train_ner(*args, corpus / "cut", corpus / "corpus", on_epoch=stop_after_two)
+    assert checkpoint_path(corpus / "cut").is_file() and not (corpus / "cut").exists()
+    resumed = train_ner(*args, corpus / "cut", corpus / "corpus", resume=True)
+    assert [r["epoch"] for r in resumed["history"]] == [1, 2, 3, 4]
+    assert [r["loss"] for r in resumed["history"]] == [r["loss"] for r in whole["history"]]
+    a = govie.load(corpus / "whole").get_pipe("govie_ner").model.state_dict()
+    b = govie.load(corpus / "cut").get_pipe("govie_ner").model.state_dict()
+    assert all(torch.equal(a[k], b[k]) for k in a)
+
+
+def test_train_ner_resume_names_a_missing_or_foreign_checkpoint(corpus, tiny_encoder):
+    from govie.train.run import checkpoint_path, train_ner
+
+    with pytest.raises(govie.GovieError, match="E037"):
+        train_ner(corpus / "ner.cfg", tiny_encoder, corpus / "m", corpus / "corpus", resume=True)
+
+    def stop(row):
+        raise _Interrupt
+
+    with pytest.raises(_Interrupt):
+        train_ner(corpus / "ner.cfg", tiny_encoder, corpus / "m", corpus / "corpus", on_epoch=stop)
+    (corpus / "ner.cfg").write_text(CONFIG.replace("lr = 0.001", "lr = 0.002"), encoding="utf-8")
+    with pytest.raises(govie.GovieError, match="E038"):
+        train_ner(corpus / "ner.cfg", tiny_encoder, corpus / "m", corpus / "corpus", resume=True)
+    assert checkpoint_path(corpus / "m").is_file()

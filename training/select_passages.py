@@ -92,7 +92,11 @@ def main(argv=None) -> int:
         existing = [json.loads(p.read_text(encoding="utf-8")) for p in args.out.glob("*.meta.json")]
         used_regions = {m["region"] for m in existing}
         plan = {"train": args.add_train}
-        level_quota = {"city": 0.75, "province": 0.25}
+        shares = {"city": 0.75, "province": 0.25}
+        open_levels = {by_region[g][0]["level"] for g in regions if g not in used_regions}
+        # levels with no unused region left hand their share to the others
+        total = sum(v for k, v in shares.items() if k in open_levels) or 1.0
+        level_quota = {k: v / total for k, v in shares.items() if k in open_levels}
         args.sparse = 0
     other_docs = sorted((r for r in rows if r["level"] == "other"), key=lambda r: r["file"])
     rng.shuffle(other_docs)

@@ -45,10 +45,14 @@ def decode_bio(tags: list[str], offsets: list[tuple[int, int]], text: str) -> li
     return spans
 
 
-def viterbi_tags(logits: numpy.ndarray, labels: Sequence[str]) -> list[str]:
+def viterbi_tags(logits: numpy.ndarray, labels: Sequence[str],
+                 inside_word: Sequence[bool] | None = None) -> list[str]:
     """Return the highest-scoring tag path in which every ``I-X`` follows ``B-X`` or ``I-X``.
 
     logits (ndarray): One row of tag scores per token (log-softmax is applied here).
+    inside_word: Per token, whether it continues a word of the segmenter; such a token keeps the
+        previous token's decision (``O`` after ``O``, ``I-X`` after ``B-X``/``I-X``), so no
+        entity starts or ends inside a word.
 
     >>> import numpy
     >>> labels = ["O", "B-RATE", "I-RATE"]
@@ -67,10 +71,15 @@ def viterbi_tags(logits: numpy.ndarray, labels: Sequence[str]) -> list[str]:
             start_ok[j] = False
             allowed[:, j] = [labels[i] in (f"B-{tag[2:]}", tag) for i in range(k)]
     penalty = numpy.where(allowed, 0.0, -1e9)
+    within = numpy.zeros((k, k), dtype=bool)  # transitions allowed inside a word
+    for j, tag in enumerate(labels):
+        within[:, j] = [(tag == "O" and labels[i] == "O") or
+                        (tag.startswith("I-") and labels[i] in (f"B-{tag[2:]}", tag)) for i in range(k)]
+    penalty_within = numpy.where(within, 0.0, -1e9)
     best = numpy.where(start_ok, scores[0], -1e9)
     back = numpy.zeros((n, k), dtype=numpy.int32)
     for t in range(1, n):
-        total = best[:, None] + penalty
+        total = best[:, None] + (penalty_within if inside_word is not None and inside_word[t] else penalty)
         back[t] = total.argmax(0)
         best = total.max(0) + scores[t]
     path = [int(best.argmax())]
@@ -79,4 +88,10 @@ def viterbi_tags(logits: numpy.ndarray, labels: Sequence[str]) -> list[str]:
     return [labels[i] for i in reversed(path)]
 
 
-__all__ = ["bio_labels", "decode_bio", "viterbi_tags"]
+def inside_word(doc, offsets: Sequence[tuple[int, int]]) -> list[bool]:
+    """Return, per token offset, whether it starts inside a word of ``doc`` (no word edge at its start)."""
+    edges = {token.idx for token in doc} | {token.idx + len(token.text) for token in doc}
+    return [start not in edges for start, _ in offsets]
+
+
+__all__ = ["bio_labels", "decode_bio", "inside_word", "viterbi_tags"]

@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 from ..errors import Errors, GovieError
 from . import extensions  # noqa: F401
-from .bio import bio_labels, decode_bio, viterbi_tags
+from .bio import bio_labels, decode_bio, inside_word, viterbi_tags
 from .entities import set_entities
 from .hints import N_TYPE_IDS, char_type_ids, token_type_ids
 from .windows import make_windows
@@ -27,20 +27,24 @@ from .windows import make_windows
     "govie_ner_v1",
     assigns=["doc.ents", "doc.tensor"],
     default_config={"window": 256, "stride": 64, "batch_size": 8, "threads": 2, "features": "none",
-                    "save_dtype": "float32", "precision": "float32"},
+                    "save_dtype": "float32", "precision": "float32", "word_boundaries": True},
 )
 def make_transformer_tagger(nlp: Language, name: str, window: int, stride: int, batch_size: int,
-                            threads: int, features: str, save_dtype: str, precision: str) -> "TransformerTagger":
+                            threads: int, features: str, save_dtype: str, precision: str,
+                            word_boundaries: bool) -> "TransformerTagger":
     """Create the tagger; its weights come from ``from_disk`` or ``TransformerTagger.load_model``.
 
     features: ``none``, or ``rules`` to feed word starts and rule-baseline tags as token type ids
     (``govie.pipeline.hints``). save_dtype: ``float32``, or ``float16`` to halve the saved weights
     (``to_disk`` then rounds the live weights to fp16 too, so saved and live predictions stay identical).
     precision: ``float32``, or ``bfloat16`` to tag under bf16 autocast where the CPU has native bf16
-    (about twice as fast; float32 elsewhere and always in training).
+    (about twice as fast; float32 elsewhere and always in training). word_boundaries: entities start
+    and end only where a segmenter word does (decoding constraint; gold edges fall inside a word for
+    under 0.5% of the corpus spans).
     """
     return TransformerTagger(nlp, name, window=window, stride=stride, batch_size=batch_size, threads=threads,
-                             features=features, save_dtype=save_dtype, precision=precision)
+                             features=features, save_dtype=save_dtype, precision=precision,
+                             word_boundaries=word_boundaries)
 
 
 class TransformerTagger:
@@ -48,7 +52,7 @@ class TransformerTagger:
 
     def __init__(self, nlp: Language, name: str = "govie_ner", *, window: int = 256, stride: int = 64,
                  batch_size: int = 8, threads: int = 2, features: str = "none",
-                 save_dtype: str = "float32", precision: str = "float32") -> None:
+                 save_dtype: str = "float32", precision: str = "float32", word_boundaries: bool = True) -> None:
         if not 0 <= stride < window:
             raise GovieError(f"govie_ner: need 0 <= stride < window, found stride={stride}, window={window}")
         if features not in ("none", "rules"):
@@ -61,7 +65,7 @@ class TransformerTagger:
         self._make_doc = nlp.make_doc
         self.cfg: dict[str, Any] = {"window": window, "stride": stride, "batch_size": batch_size,
                                     "threads": threads, "features": features, "save_dtype": save_dtype,
-                                    "precision": precision, "labels": []}
+                                    "precision": precision, "word_boundaries": word_boundaries, "labels": []}
         self.model = None
         self.tokenizer = None
 
@@ -134,17 +138,43 @@ class TransformerTagger:
                 if types is not None:
                     type_ids[row, 1:len(piece) - 1] = torch.tensor(types[w.start:w.end])
             with torch.inference_mode(), _autocast(self.cfg.get("precision", "float32")):
-                out = self.model(input_ids=input_ids, attention_mask=mask, token_type_ids=type_ids,
-                                 output_hidden_states=True)
+                out_logits, out_states = self._forward(input_ids, mask, type_ids)
             for row, w in enumerate(batch):
                 a, z = w.keep_start - w.start + 1, w.keep_end - w.start + 1
-                logits[w.keep_start:w.keep_end] = out.logits[row, a:z].float().numpy()
-                states[w.keep_start:w.keep_end] = out.hidden_states[-1][row, a:z].float().numpy()
+                logits[w.keep_start:w.keep_end] = out_logits[row, a:z].float().numpy()
+                states[w.keep_start:w.keep_end] = out_states[row, a:z].float().numpy()
         return logits, states, offsets
+
+    def _forward(self, input_ids, mask, type_ids):
+        """Return ``(logits, last hidden states)`` of one padded batch."""
+        from ._bert import BertTokenClassifier
+
+        if isinstance(self.model, BertTokenClassifier):
+            return self.model(input_ids, mask, type_ids)
+        out = self.model(input_ids=input_ids, attention_mask=mask, token_type_ids=type_ids,
+                         output_hidden_states=True)
+        return out.logits, out.hidden_states[-1]
+
+    def load_saved(self, path: str | Path) -> "TransformerTagger":
+        """Load a trained tagger for inference: plain BERT checkpoints run on govie's own forward pass
+        (``govie.pipeline._bert``, no transformers import), anything else through transformers."""
+        from . import _bert
+
+        if not _bert.supports(path):
+            return self.load_model(path)
+        self.model = _bert.BertTokenClassifier.from_dir(path)
+        self.tokenizer = _bert.FastTokenizer(Path(path))
+        self.cfg["labels"] = [self.model.config.id2label[i] for i in range(self.model.config.num_labels)]
+        return self
+
+    def decode(self, logits: numpy.ndarray, offsets, doc: Doc) -> list:
+        """Return the spans of the best valid tag path (kept to ``doc``'s word edges if ``word_boundaries``)."""
+        within = inside_word(doc, offsets) if self.cfg.get("word_boundaries", True) else None
+        return decode_bio(viterbi_tags(logits, self.cfg["labels"], within), offsets, doc.text)
 
     def __call__(self, doc: Doc) -> Doc:
         logits, states, offsets = self.predict_states(doc.text, doc)
-        doc = set_entities(doc, decode_bio(viterbi_tags(logits, self.cfg["labels"]), offsets, doc.text))
+        doc = set_entities(doc, self.decode(logits, offsets, doc))
         doc.tensor = _token_states(doc, states, offsets)
         return doc
 
@@ -159,8 +189,14 @@ class TransformerTagger:
         def save_model(p: Path) -> None:
             import torch
 
+            from ._bert import BertTokenClassifier
+
             p.mkdir(parents=True, exist_ok=True)
             half = self.cfg.get("save_dtype") == "float16"
+            if isinstance(self.model, BertTokenClassifier):  # live weights are already what was loaded
+                self.model.save_pretrained(p, dtype=torch.float16 if half else torch.float32)
+                self.tokenizer.save_pretrained(p)
+                return
             if half:
                 self.model.to(torch.float16)
             try:
@@ -178,7 +214,7 @@ class TransformerTagger:
         def load_model(p: Path) -> None:
             if not p.is_dir():
                 raise GovieError(Errors.E031.format(path=Path(path), missing="model/"))
-            self.load_model(p)
+            self.load_saved(p)
 
         util.from_disk(path, {"cfg": load_cfg, "model": load_model}, exclude)
         return self

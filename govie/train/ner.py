@@ -1,8 +1,10 @@
 """Fine-tune the ``govie_ner_v1`` tagger on schema records: token BIO targets, windows, early stopping."""
 from __future__ import annotations
 
+import os
 import random
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Callable, Sequence
 
 from ..schema import Record, Span
@@ -52,15 +54,20 @@ def _chunks(targets, size: int, rng: random.Random | None = None):
 
 def train_tagger(tagger, train: Sequence[Record], dev: Sequence[Record] | None, config: NerTrainConfig,
                  evaluate: Callable[[Sequence[Record]], float] | None = None,
-                 progress: Callable | None = None, on_epoch: Callable[[dict], None] | None = None) -> list[dict]:
+                 progress: Callable | None = None, on_epoch: Callable[[dict], None] | None = None,
+                 checkpoint: str | os.PathLike | None = None, resume: bool = False) -> list[dict]:
     """Fine-tune ``tagger.model`` in place; keep the weights of the best dev score. Return the history.
 
     progress: wraps each epoch's batches (e.g. a tqdm bar); on_epoch: called with each history row.
+    checkpoint: file rewritten atomically after every epoch (weights, optimizer, schedule, random
+    states, history); with ``resume`` the run continues from it and ends as the uninterrupted run would.
     """
     import copy
+    import time
 
     import torch
 
+    started = time.time()
     torch.manual_seed(config.seed)
     rng = random.Random(config.seed)
     model, tok = tagger.model, tagger.tokenizer
@@ -73,7 +80,21 @@ def train_tagger(tagger, train: Sequence[Record], dev: Sequence[Record] | None, 
     scheduler = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda step: min((step + 1) / warmup, max(0.0, (total_steps - step) / (total_steps - warmup + 1))))
     best, best_state, history, stale = -1.0, None, [], 0
-    for epoch in range(1, config.epochs + 1):
+    fingerprint = {"config": asdict(config), "documents": [r.id for r in train], "window": tagger.cfg["window"]}
+    first_epoch = 1
+    if resume:
+        state = _read_checkpoint(checkpoint, fingerprint)
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        scheduler.load_state_dict(state["scheduler"])
+        rng.setstate(state["python_rng"])
+        torch.set_rng_state(state["torch_rng"])
+        best, best_state, history, stale = state["best"], state["best_state"], state["history"], state["stale"]
+        first_epoch = history[-1]["epoch"] + 1 if history else 1
+        if stale >= config.patience:
+            first_epoch = config.epochs + 1  # the run had stopped early
+    spent = history[-1].get("seconds", 0) if history else 0  # seconds of the run before a resume
+    for epoch in range(first_epoch, config.epochs + 1):
         model.train()
         chunks = list(_chunks(targets, size, rng))
         rng.shuffle(chunks)
@@ -101,24 +122,51 @@ def train_tagger(tagger, train: Sequence[Record], dev: Sequence[Record] | None, 
         model.eval()
         score = evaluate(dev) if (evaluate and dev) else -total
         history.append({"epoch": epoch, "loss": total / max(1, len(range(0, len(chunks), config.batch_size))),
-                        "dev": score})
-        if on_epoch:
-            on_epoch(history[-1])
+                        "dev": score, "seconds": round(spent + time.time() - started)})
         if score > best:
             best, best_state, stale = score, copy.deepcopy(model.state_dict()), 0
         else:
             stale += 1
-            if stale >= config.patience:
-                break
+        if checkpoint is not None:
+            _write_checkpoint(checkpoint, {
+                "fingerprint": fingerprint, "model": model.state_dict(), "optimizer": optimizer.state_dict(),
+                "scheduler": scheduler.state_dict(), "python_rng": rng.getstate(), "torch_rng": torch.get_rng_state(),
+                "best": best, "best_state": best_state, "history": history, "stale": stale})
+        if on_epoch:
+            on_epoch(history[-1])
+        if stale >= config.patience:
+            break
     if best_state is not None:
         model.load_state_dict(best_state)
     model.eval()
     return history
 
 
+def _write_checkpoint(path: str | os.PathLike, state: dict) -> None:
+    import torch
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    torch.save(state, tmp)
+    os.replace(tmp, path)
+
+
+def _read_checkpoint(path: str | os.PathLike | None, fingerprint: dict) -> dict:
+    import torch
+
+    from ..errors import Errors, GovieError
+
+    if path is None or not Path(path).is_file():
+        raise GovieError(Errors.E037.format(path=path))
+    state = torch.load(path, weights_only=False)
+    if state.get("fingerprint") != fingerprint:
+        raise GovieError(Errors.E038.format(path=path))
+    return state
+
+
 def spans_of(tagger, text: str) -> list[Span]:
     """Predict the spans of one text with the tagger (no spaCy Doc needed)."""
-    from ..pipeline.bio import decode_bio, viterbi_tags
-
-    logits, _, offsets = tagger.predict_states(text)
-    return decode_bio(viterbi_tags(logits, tagger.cfg["labels"]), offsets, text)
+    doc = tagger._make_doc(text)
+    logits, _, offsets = tagger.predict_states(text, doc)
+    return tagger.decode(logits, offsets, doc)

@@ -6,6 +6,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from spacy.util import fix_random_seed
+
 from ..errors import GovieError
 from .ner import NerTrainConfig, spans_of, train_tagger
 
@@ -49,10 +51,21 @@ def write_pipeline_atomically(nlp, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def checkpoint_path(output: str | Path) -> Path:
+    """Return where NER training for ``output`` keeps its per-epoch checkpoint."""
+    out = Path(output)
+    return out.with_name(out.name + ".checkpoint.pt")
+
+
 def train_ner(config_path: str | Path, base_model: str | Path | None, output: str | Path,
-              corpus_dir: str | Path | None = None, progress=None, on_epoch=None) -> dict[str, Any]:
+              corpus_dir: str | Path | None = None, progress=None, on_epoch=None,
+              resume: bool = False) -> dict[str, Any]:
     """Fine-tune ``govie_ner_v1`` from ``base_model`` (default: the config's ``model.base_model``) and save a
-    pipeline (segmenter, NER, facts) to ``output``."""
+    pipeline (segmenter, NER, facts) to ``output``.
+
+    After every epoch the run is checkpointed next to ``output`` (:func:`checkpoint_path`); ``resume``
+    continues an interrupted run from there. The checkpoint is removed once the pipeline is written.
+    """
     from ..loading import blank
     from ..scoring import entity_scores
     from ..schema import Record
@@ -66,7 +79,10 @@ def train_ner(config_path: str | Path, base_model: str | Path | None, output: st
     tagger = nlp.add_pipe("govie_ner_v1", name="govie_ner",
                           config={"window": m["window"], "stride": m["stride"], "batch_size": m["batch_size"],
                                   # optional settings fall back to the factory's own defaults
-                                  **{k: m[k] for k in ("features", "save_dtype", "precision") if k in m}})
+                                  **{k: m[k] for k in ("features", "save_dtype", "precision", "word_boundaries")
+                                     if k in m}})
+    train_config = NerTrainConfig(**cfg["training"])
+    fix_random_seed(train_config.seed)  # the new classification head is drawn from the seeded generator
     tagger.load_model(base_model, labels=list(m["labels"]))
     nlp.add_pipe("govie_facts_v1", name="govie_facts")
 
@@ -75,13 +91,15 @@ def train_ner(config_path: str | Path, base_model: str | Path | None, output: st
         return entity_scores(records, pred)["micro"]["f"]
 
     start = time.time()
-    history = train_tagger(tagger, train, dev, NerTrainConfig(**cfg["training"]), evaluate=dev_f1,
-                           progress=progress, on_epoch=on_epoch)
+    checkpoint = checkpoint_path(output)
+    history = train_tagger(tagger, train, dev, train_config, evaluate=dev_f1,
+                           progress=progress, on_epoch=on_epoch, checkpoint=checkpoint, resume=resume)
+    seconds = history[-1]["seconds"] if history else round(time.time() - start)
     nlp.meta.update({"name": Path(output).name, "description": "govie trained pipeline",
-                     "base_model": str(base_model), "training": {"history": history,
-                                                                 "seconds": round(time.time() - start)}})
+                     "base_model": str(base_model), "training": {"history": history, "seconds": seconds}})
     write_pipeline_atomically(nlp, Path(output))
-    return {"output": str(output), "history": history, "seconds": round(time.time() - start)}
+    checkpoint.unlink(missing_ok=True)
+    return {"output": str(output), "history": history, "seconds": seconds}
 
 
 def train_rel(config_path: str | Path, ner_pipeline: str | Path, output: str | Path,
@@ -108,12 +126,17 @@ def train_rel(config_path: str | Path, ner_pipeline: str | Path, output: str | P
 
 
 def train_all(ner_config: str | Path, rel_config: str | Path, base_model: str | Path | None, output: str | Path,
-              corpus_dir: str | Path | None = None, progress=None, on_epoch=None) -> dict[str, Any]:
-    """Train NER, then relations on top of it, and write the full pipeline to ``output`` atomically."""
+              corpus_dir: str | Path | None = None, progress=None, on_epoch=None,
+              resume: bool = False) -> dict[str, Any]:
+    """Train NER, then relations on top of it, and write the full pipeline to ``output`` atomically.
+
+    ``resume`` continues interrupted NER training from its checkpoint (see :func:`train_ner`).
+    """
     out = Path(output)
     stage = out.with_name(out.name + ".ner-stage")
     try:
-        ner = train_ner(ner_config, base_model, stage, corpus_dir, progress=progress, on_epoch=on_epoch)
+        ner = train_ner(ner_config, base_model, stage, corpus_dir, progress=progress, on_epoch=on_epoch,
+                        resume=resume)
         rel = train_rel(rel_config, stage, out, corpus_dir)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
