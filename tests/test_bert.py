@@ -63,8 +63,10 @@ def test_bert_matches_transformers(classifier_dir):
 def test_bert_saves_what_transformers_reads(classifier_dir, tmp_path):
     from transformers import AutoModelForTokenClassification
 
+    import copy
+
     fast = _bert.BertTokenClassifier.from_dir(classifier_dir)
-    fast.save_pretrained(tmp_path, dtype=torch.float16)
+    copy.deepcopy(fast).half().save_pretrained(tmp_path)
     _bert.FastTokenizer(classifier_dir).save_pretrained(tmp_path)
     assert (tmp_path / "tokenizer.json").read_bytes() == (classifier_dir / "tokenizer.json").read_bytes()
     assert json.loads((tmp_path / "config.json").read_text())["dtype"] == "float16"
@@ -104,3 +106,16 @@ def test_bert_loading_a_saved_pipeline_skips_transformers(classifier_dir, tmp_pa
             "print(type(nlp.get_pipe('govie_ner').model).__name__, 'transformers' in sys.modules, doc.tensor.shape == (len(doc), 32))")
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "p")], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["BertTokenClassifier", "False", "True"]
+
+
+def test_bert_float16_save_rounds_the_live_weights_too(classifier_dir, tmp_path):
+    """A pipeline loaded from float32 weights and saved as float16 predicts the same before and after."""
+    nlp = govie.blank()
+    tagger = nlp.add_pipe("govie_ner_v1", name="govie_ner", config={"save_dtype": "float16"})
+    tagger.load_saved(classifier_dir)
+    assert next(tagger.model.parameters()).dtype == torch.float32
+    nlp.to_disk(tmp_path / "half")
+    assert next(tagger.model.parameters()).dtype == torch.float32
+    loaded = govie.load(tmp_path / "half")
+    text = "营收5亿元，增长3%。"
+    assert (loaded(text).tensor == nlp(text).tensor).all()

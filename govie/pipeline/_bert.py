@@ -102,17 +102,18 @@ class BertTokenClassifier(nn.Module):
                                                 reason=f"missing {missing[:3]}, unexpected {unexpected[:3]}"))
         return model.eval()
 
-    def save_pretrained(self, path: str | Path, dtype: torch.dtype = torch.float32) -> None:
-        """Write ``config.json`` and ``model.safetensors`` in the layout transformers reads."""
+    def save_pretrained(self, path: str | Path) -> None:
+        """Write ``config.json`` and ``model.safetensors`` (in the weights' current dtype) in the layout
+        transformers reads."""
         from safetensors.torch import save_file
 
         p = Path(path)
         p.mkdir(parents=True, exist_ok=True)
+        state = {k: v.detach().contiguous() for k, v in self.state_dict().items()}
         config = {k: v for k, v in vars(self.config).items() if k != "num_labels"}
         config["id2label"] = {str(k): v for k, v in self.config.id2label.items()}
-        config["dtype"] = str(dtype).removeprefix("torch.")
+        config["dtype"] = str(next(iter(state.values())).dtype).removeprefix("torch.")
         (p / "config.json").write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        state = {k: v.detach().to(dtype).contiguous() for k, v in self.state_dict().items()}
         save_file(state, p / "model.safetensors", metadata={"format": "pt"})
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor):

@@ -192,15 +192,13 @@ class TransformerTagger:
             from ._bert import BertTokenClassifier
 
             p.mkdir(parents=True, exist_ok=True)
-            half = self.cfg.get("save_dtype") == "float16"
-            if isinstance(self.model, BertTokenClassifier):  # live weights are already what was loaded
-                self.model.save_pretrained(p, dtype=torch.float16 if half else torch.float32)
-                self.tokenizer.save_pretrained(p)
-                return
-            if half:
+            if self.cfg.get("save_dtype") == "float16":
                 self.model.to(torch.float16)
             try:
-                self.model.save_pretrained(p, safe_serialization=True)
+                if isinstance(self.model, BertTokenClassifier):
+                    self.model.save_pretrained(p)
+                else:
+                    self.model.save_pretrained(p, safe_serialization=True)
             finally:
                 self.model.to(torch.float32)  # fp16-rounded when saved as fp16: live == loaded
             self.tokenizer.save_pretrained(p)
