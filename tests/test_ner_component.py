@@ -176,3 +176,33 @@ def test_ner_decode_bio_tokens_sharing_a_character_never_overlap():
     assert decode_bio(tags, offsets, text) == [Span(0, 6, "METRIC", "Ⅲ类水体比例")]
     tags = ["O", "B-METRIC", "B-METRIC", "B-METRIC", "I-METRIC", "I-METRIC", "I-METRIC", "I-METRIC"]
     assert decode_bio(tags, offsets, text) == [Span(1, 6, "METRIC", "类水体比例")]
+
+
+def test_ner_min_confidence_drops_unsure_spans_and_round_trips(trained_nlp, ner_examples, tmp_path):
+    tagger = trained_nlp.get_pipe("govie_ner")
+    text = ner_examples[0]["text"]
+    doc = tagger._make_doc(text)
+    logits, _, offsets = tagger.predict_states(text, doc)
+    scored = tagger.scored_spans(logits, offsets, doc)
+    assert [s for s, _ in scored] == spans_of(tagger, text)
+    assert all(0.0 < c <= 1.0 for _, c in scored)
+    span, lowest = min(scored, key=lambda sc: sc[1])
+    threshold = round(round(lowest, 3) + 0.001, 3)  # a short decimal: the saved cfg is JSON
+    try:
+        tagger.cfg["min_confidence"] = {span.label: threshold}
+        kept = spans_of(tagger, text)
+        assert span not in kept
+        assert kept == [s for s, c in scored if s.label != span.label or c >= threshold]
+        trained_nlp.to_disk(tmp_path / "m")
+        loaded = govie.load(tmp_path / "m")
+        assert loaded.get_pipe("govie_ner").cfg["min_confidence"] == {span.label: threshold}
+        assert [(e.start_char, e.end_char, e.label_) for e in loaded(text).ents] == \
+               [(s.start, s.end, s.label) for s in kept]
+    finally:
+        tagger.cfg["min_confidence"] = {}
+
+
+@pytest.mark.parametrize("value", [1.5, -0.1])
+def test_ner_min_confidence_must_be_a_probability(value):
+    with pytest.raises(govie.GovieError, match="min_confidence of ORG"):
+        govie.blank().add_pipe("govie_ner_v1", config={"min_confidence": {"ORG": value}})

@@ -108,7 +108,11 @@ def test_train_all_writes_ner_and_rel_and_no_stage_left(corpus, tiny_encoder):
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout.splitlines()[-1])
     assert len(summary["ner"]["history"]) == 2 and summary["rel"]["history"]
-    assert govie.load(out).pipe_names == ["govie_ner", "govie_rel", "govie_facts"]
+    nlp = govie.load(out)
+    assert nlp.pipe_names == ["govie_ner", "govie_rel", "govie_facts"]
+    assert nlp.meta["name"] == "full" and len(nlp.meta["training"]["history"]) == 2
+    assert len(nlp.meta["training"]["rel"]["history"]) == len(summary["rel"]["history"])
+    assert nlp.meta["training"]["documents"] == {"train": 2, "dev": 2}
     assert sorted(p.name for p in corpus.iterdir() if p.name.startswith("full")) == ["full"]
 
 
@@ -163,3 +167,60 @@ def test_train_ner_resume_names_a_missing_or_foreign_checkpoint(corpus, tiny_enc
     with pytest.raises(govie.GovieError, match="E038"):
         train_ner(corpus / "ner.cfg", tiny_encoder, corpus / "m", corpus / "corpus", resume=True)
     assert checkpoint_path(corpus / "m").is_file()
+
+
+class _ScoredTagger:
+    """Stands in for a tagger whose decoded spans and confidences are known."""
+
+    def __init__(self, scored):
+        self.scored = scored
+
+    def _make_doc(self, text):
+        return text
+
+    def predict_states(self, text, doc):
+        return None, None, None
+
+    def scored_spans(self, logits, offsets, doc):
+        return self.scored[doc]
+
+
+def test_calibrate_confidence_drops_only_where_dev_f1_rises():
+    from govie.schema import Record, Span
+    from govie.train.ner import calibrate_confidence
+
+    right = [Span(0, 2, "ORG", "甲乙"), Span(3, 5, "ORG", "丙丁"), Span(6, 8, "RATE", "5%")]
+    wrong = [Span(9, 11, "ORG", "戊己"), Span(12, 14, "RATE", "6%")]
+    text = "甲乙，丙丁，5%，戊己，6%"
+    tagger = _ScoredTagger({text: [(right[0], 0.95), (right[1], 0.9), (right[2], 0.99),
+                                   (wrong[0], 0.55), (wrong[1], 0.99)]})
+    result = calibrate_confidence(tagger, [Record("d", text, {}, right)], grid=(0.5, 0.6, 0.7))
+    # ORG: 2 of 3 right (F1 0.8); above 0.6 only the right two remain (F1 1.0). RATE: no threshold helps.
+    assert result["min_confidence"] == {"ORG": 0.6}
+    assert result["labels"]["ORG"] == {"threshold": 0.6, "f_before": 0.8, "f_after": 1.0, "dropped": 1}
+    assert result["labels"]["RATE"]["threshold"] == 0.0 and result["labels"]["RATE"]["dropped"] == 0
+
+
+def test_train_ner_calibrates_min_confidence_into_the_saved_model(corpus, tiny_encoder, ner_examples):
+    (corpus / "ner.cfg").write_text(CONFIG + "calibrate = true\n", encoding="utf-8")
+    out = corpus / "calibrated"
+    result = runner.invoke(app, ["train", "ner", "-c", str(corpus / "ner.cfg"), "--base-model", str(tiny_encoder),
+                                 "-o", str(out), "--corpus", str(corpus / "corpus")])
+    assert result.exit_code == 0, result.output
+    nlp = govie.load(out)
+    calibration = nlp.meta["training"]["calibration"]
+    assert set(calibration["labels"]) >= {s["label"] for r in ner_examples for s in r["spans"]}
+    assert nlp.get_pipe("govie_ner").cfg["min_confidence"] == calibration["min_confidence"]
+
+
+@pytest.mark.parametrize("name", ["ner.cfg", "ner_char.cfg"])
+def test_shipped_ner_configs_parse_and_name_a_committed_encoder(name):
+    from pathlib import Path
+
+    from govie.train.ner import NerTrainConfig
+
+    root = Path(__file__).resolve().parents[1]
+    cfg = read_config(root / "configs" / name)
+    assert NerTrainConfig(**cfg["training"]).epochs > 0
+    assert (root / cfg["model"]["base_model"] / "config.json").is_file()
+    assert (root / cfg["model"]["base_model"] / "tokenizer.json").is_file()

@@ -12,6 +12,9 @@ Usage:
         --layers 4 --hidden 256 --heads 4 --seq-len 128 --batch 32 --max-steps 20000
     python training/pretrain.py ... --resume          # continue after a stop
     python training/pretrain.py ... --init-from training/encoders/char-l4-h256   # continue a committed export
+    # domain-adaptive continuation of encoder B with its own tokenizer (new MLM head, trained alone first):
+    python training/pretrain.py --reports ../shared/reports/raw --out runs/e5-dapt \
+        --init-from training/encoders/e5-l4-h384 --seq-len 256 --batch 16 --lr 1e-4 --head-warmup 300
     python training/pretrain.py ... --export govie-encoders/char-l4-h256   # fp16 model + card
 """
 from __future__ import annotations
@@ -46,13 +49,17 @@ def _split_documents(reports: Path, corpus_dir: Path, seed: int):
     return pool[n_held:], pool[:n_held], sorted(excluded)
 
 
-def _encode(paths, stoi):
-    unk = stoi["[UNK]"]
+def _encode(paths, tokenizer):
+    """Concatenate the token ids of the documents, each followed by the separator token."""
+    stoi = tokenizer.get_vocab()
     ids = []
     for p in paths:
         text = p.read_text(encoding="utf-8")
-        ids.extend(stoi.get(fold_char(c), unk) for c in text)
-        ids.append(stoi["[SEP]"])
+        if "[CLS]" in stoi:  # govie's character vocabulary (candidate A)
+            ids.extend(stoi.get(fold_char(c), stoi["[UNK]"]) for c in text)
+        else:
+            ids.extend(tokenizer(text, add_special_tokens=False)["input_ids"])
+        ids.append(tokenizer.sep_token_id)
     return torch.tensor(ids, dtype=torch.int32)
 
 
@@ -62,15 +69,16 @@ def _batch(stream, starts, seq_len, cls_id, sep_id):
     return torch.stack(rows).long()
 
 
-def _mask(input_ids, vocab_size, n_special, mask_id, rng, prob=0.15):
+def _mask(input_ids, ordinary, mask_id, rng, prob=0.15):
+    """BERT masking: 15% of the non-special tokens, 80/10/10 mask/random ordinary token/kept."""
     labels = input_ids.clone()
-    special = input_ids < n_special
+    special = ~torch.isin(input_ids, ordinary)
     choose = (torch.rand(input_ids.shape, generator=rng) < prob) & ~special
     labels[~choose] = -100
     masked = input_ids.clone()
     roll = torch.rand(input_ids.shape, generator=rng)
     masked[choose & (roll < 0.8)] = mask_id
-    random_ids = torch.randint(n_special, vocab_size, input_ids.shape, generator=rng)
+    random_ids = ordinary[torch.randint(0, len(ordinary), input_ids.shape, generator=rng)]
     swap = choose & (roll >= 0.8) & (roll < 0.9)
     masked[swap] = random_ids[swap]
     return masked, labels
@@ -87,7 +95,7 @@ def _mlm_loss(model, input_ids, labels):
 
 
 @torch.no_grad()
-def evaluate(model, stream, args, ids, n_special, unigram_id, batches=40):
+def evaluate(model, stream, args, tokenizer, ordinary, unigram_id, batches=40):
     model.eval()
     rng = torch.Generator().manual_seed(1234)
     span = args.seq_len - 2
@@ -98,8 +106,8 @@ def evaluate(model, stream, args, ids, n_special, unigram_id, batches=40):
         starts = starts_all[b * args.batch:(b + 1) * args.batch]
         if not starts:
             break
-        x = _batch(stream, starts, args.seq_len, ids["[CLS]"], ids["[SEP]"])
-        masked, labels = _mask(x, model.config.vocab_size, n_special, ids["[MASK]"], rng)
+        x = _batch(stream, starts, args.seq_len, tokenizer.cls_token_id, tokenizer.sep_token_id)
+        masked, labels = _mask(x, ordinary, tokenizer.mask_token_id, rng)
         _, c, n = _mlm_loss(model, masked, labels)
         correct += c
         total += n
@@ -141,7 +149,12 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--resume", action="store_true")
     parser.add_argument("--init-from", type=Path,
-                        help="start from an exported model (weights, tokenizer, card.json steps); new optimizer")
+                        help="start from an exported model or any BERT encoder directory (weights, tokenizer; "
+                             "card.json steps if present); new optimizer")
+    parser.add_argument("--head-warmup", type=int, default=0,
+                        help="train only the MLM head for this many first steps (a new head on a trained encoder); "
+                             "the encoder's warm-up and schedule start after them")
+    parser.add_argument("--head-lr", type=float, help="learning rate of the MLM head (default: --lr)")
     parser.add_argument("--export", type=Path, help="write the fp16 model, tokenizer and card here and stop")
     args = parser.parse_args(argv)
 
@@ -152,47 +165,62 @@ def main(argv=None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     train_docs, held_docs, excluded = _split_documents(args.reports, args.corpus, args.seed)
     tok_dir = args.out / "tokenizer"
-    if args.init_from and not tok_dir.is_dir():
-        AutoTokenizer.from_pretrained(args.init_from).save_pretrained(tok_dir)
+    if args.init_from and not tok_dir.is_dir():  # the encoder's own tokenizer files, unchanged
+        tok_dir.mkdir()
+        for name in ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"):
+            if (args.init_from / name).is_file():
+                shutil.copy2(args.init_from / name, tok_dir / name)
     if not tok_dir.is_dir():
         vocab = build_vocab((p.read_text(encoding="utf-8") for p in train_docs), max_size=args.vocab_size)
         char_tokenizer(vocab).save_pretrained(tok_dir)
     tokenizer = AutoTokenizer.from_pretrained(tok_dir)
     ids = tokenizer.get_vocab()
-    n_special = len(SPECIAL_TOKENS)
-    train = _encode(train_docs, ids)
-    held = _encode(held_docs, ids)
+    special = set(tokenizer.all_special_ids) | {ids[t] for t in SPECIAL_TOKENS if t in ids}
+    ordinary = torch.tensor(sorted(set(ids.values()) - special))
+    train = _encode(train_docs, tokenizer)
+    held = _encode(held_docs, tokenizer)
     counts = Counter(train.tolist())
-    unigram_id = max((i for i in counts if i >= n_special), key=counts.__getitem__)
+    unigram_id = max((i for i in counts if i not in special), key=counts.__getitem__)
     ckpt = args.out / "checkpoint"
     if args.resume and ckpt.is_dir():
         model = BertForMaskedLM.from_pretrained(ckpt)
         state = torch.load(ckpt / "trainer_state.pt", weights_only=False)
     elif args.init_from:
         model = BertForMaskedLM.from_pretrained(args.init_from, dtype=torch.float32)
-        card = json.loads((args.init_from / "card.json").read_text(encoding="utf-8"))
-        state = {"step": card["steps"], "seconds": card.get("train_seconds_2_cores", 0.0),
-                 "history": card.get("history", [])}
+        card_path = args.init_from / "card.json"
+        card = json.loads(card_path.read_text(encoding="utf-8")) if card_path.is_file() else {}
+        state = {"step": card.get("steps", 0), "seconds": card.get("train_seconds_2_cores", 0.0),
+                 "history": card.get("history", []), "init_from": str(args.init_from)}
     else:
         config = BertConfig(vocab_size=len(ids), hidden_size=args.hidden, num_hidden_layers=args.layers,
                             num_attention_heads=args.heads, intermediate_size=4 * args.hidden,
                             max_position_embeddings=512, pad_token_id=ids["[PAD]"])
         model = BertForMaskedLM(config)
         state = {"step": 0, "seconds": 0.0, "history": []}
+    if not args.export:  # the settings of the training run, for the card
+        state["settings"] = {k: getattr(args, k) for k in ("batch", "seq_len", "lr", "head_lr", "head_warmup",
+                                                             "warmup", "max_steps", "seed")}
     if args.export:
-        return _export(model, tokenizer, args, state, held, ids, n_special, unigram_id, train, held_docs, excluded)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
-    for group in optimizer.param_groups:
-        group.setdefault("initial_lr", args.lr)
+        return _export(model, tokenizer, args, state, held, ordinary, unigram_id, train, held_docs, excluded)
+    encoder_params = list(model.bert.parameters())
+    encoder_ids = {id(p) for p in encoder_params}
+    head_params = [p for p in model.parameters() if id(p) not in encoder_ids]
+    head_lr = args.head_lr or args.lr
+    optimizer = torch.optim.AdamW([{"params": encoder_params, "lr": args.lr, "initial_lr": args.lr},
+                                   {"params": head_params, "lr": head_lr, "initial_lr": head_lr}],
+                                  weight_decay=0.01)
     if "optimizer" in state:
         optimizer.load_state_dict(state.pop("optimizer"))
 
-    def lr_at(step):
+    def lr_at(step, first=0):
+        step -= first
         if step < args.warmup:
-            return (step + 1) / args.warmup
-        return max(0.05, 0.5 * (1 + math.cos(math.pi * (step - args.warmup) / max(1, args.max_steps - args.warmup))))
+            return max(0, step + 1) / args.warmup
+        total = args.max_steps - first - args.warmup
+        return max(0.05, 0.5 * (1 + math.cos(math.pi * (step - args.warmup) / max(1, total))))
 
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_at, last_epoch=state["step"] - 1)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, [lambda step: lr_at(step, args.head_warmup), lr_at], last_epoch=state["step"] - 1)
     rng = torch.Generator().manual_seed(args.seed + state["step"])
     span = args.seq_len - 2
     start_time = time.time()
@@ -200,9 +228,11 @@ def main(argv=None) -> int:
     print(f"train {len(train):,} tokens from {len(train_docs)} documents; held out {len(held):,} tokens "
           f"({len(held_docs)} documents); {sum(p.numel() for p in model.parameters()):,} parameters", flush=True)
     while state["step"] < args.max_steps:
+        for param in model.bert.parameters():
+            param.requires_grad_(state["step"] >= args.head_warmup)
         starts = torch.randint(0, len(train) - span, (args.batch,), generator=rng).tolist()
-        x = _batch(train, starts, args.seq_len, ids["[CLS]"], ids["[SEP]"])
-        masked, labels = _mask(x, len(ids), n_special, ids["[MASK]"], rng)
+        x = _batch(train, starts, args.seq_len, tokenizer.cls_token_id, tokenizer.sep_token_id)
+        masked, labels = _mask(x, ordinary, tokenizer.mask_token_id, rng)
         loss, _, _ = _mlm_loss(model, masked, labels)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -216,7 +246,7 @@ def main(argv=None) -> int:
             print(f"step {step} loss {loss.item():.3f} lr {scheduler.get_last_lr()[0]:.2e} "
                   f"{step * args.batch * args.seq_len / elapsed:.0f} tok/s", flush=True)
         if step % args.eval_every == 0:
-            result = evaluate(model, held, args, ids, n_special, unigram_id)
+            result = evaluate(model, held, args, tokenizer, ordinary, unigram_id)
             state["history"].append({"step": step, **result})
             print(f"eval step {step}: {result}", flush=True)
         out_of_time = args.time_budget and (time.time() - start_time) / 60 >= args.time_budget
@@ -229,25 +259,29 @@ def main(argv=None) -> int:
     return 0
 
 
-def _export(model, tokenizer, args, state, held, ids, n_special, unigram_id, train, held_docs, excluded):
-    result = evaluate(model, held, args, ids, n_special, unigram_id, batches=100)
+def _export(model, tokenizer, args, state, held, ordinary, unigram_id, train, held_docs, excluded):
+    result = evaluate(model, held, args, tokenizer, ordinary, unigram_id, batches=100)
     model.half()
     dest = args.export
     tmp = dest.with_name(dest.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     model.save_pretrained(tmp, safe_serialization=True)
-    tokenizer.save_pretrained(tmp)
+    for path in (args.out / "tokenizer").iterdir():
+        shutil.copy2(path, tmp / path.name)
     size = sum(p.stat().st_size for p in tmp.rglob("*") if p.is_file())
     card = {
-        "name": dest.name, "architecture": "BertForMaskedLM (char-level), trained from scratch by govie",
+        "name": dest.name,
+        "architecture": (f"BertForMaskedLM, MLM continued by govie from {state['init_from']}" if state.get("init_from")
+                         else "BertForMaskedLM (char-level), trained from scratch by govie"),
         "layers": model.config.num_hidden_layers, "hidden": model.config.hidden_size,
         "heads": model.config.num_attention_heads, "vocab_size": model.config.vocab_size,
         "data": f"{args.reports} ({len(train):,} training tokens); held out: {len(held_docs)} documents "
                 f"and the {len(excluded)} corpus dev/test documents",
-        "steps": state["step"], "batch": args.batch, "seq_len": args.seq_len, "lr": args.lr,
+        "steps": state["step"], **state.get("settings", {"batch": args.batch, "seq_len": args.seq_len, "lr": args.lr}),
         "train_seconds_2_cores": round(state.get("seconds", 0)),
         "held_out": result, "size_bytes": size, "history": state.get("history", []),
-        "licence": "MIT (weights trained by govie on public government reports)",
+        "licence": (f"MIT (continued by govie on public government reports from {state['init_from']}, see its card)"
+                    if state.get("init_from") else "MIT (weights trained by govie on public government reports)"),
     }
     (tmp / "card.json").write_text(json.dumps(card, ensure_ascii=False, indent=1), encoding="utf-8")
     if dest.exists():

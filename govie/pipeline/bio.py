@@ -88,10 +88,37 @@ def viterbi_tags(logits: numpy.ndarray, labels: Sequence[str],
     return [labels[i] for i in reversed(path)]
 
 
+def span_confidences(logits: numpy.ndarray, labels: Sequence[str], tags: Sequence[str],
+                     offsets: Sequence[tuple[int, int]], spans: Sequence[Span]) -> list[float]:
+    """Return, per span, the mean probability (softmax of ``logits``) of the decoded tag over its tokens.
+
+    >>> import numpy
+    >>> labels = ["O", "B-RATE", "I-RATE"]
+    >>> logits = numpy.log(numpy.array([[0.2, 0.6, 0.2], [0.1, 0.1, 0.8], [0.9, 0.05, 0.05]]))
+    >>> tags = ["B-RATE", "I-RATE", "O"]
+    >>> [round(c, 2) for c in span_confidences(logits, labels, tags, [(0, 1), (1, 2), (2, 3)],
+    ...                                        [Span(0, 2, "RATE", "5%")])]
+    [0.7]
+    """
+    if not spans:
+        return []
+    probs = numpy.exp(logits - numpy.logaddexp.reduce(logits, axis=1, keepdims=True))
+    index = {tag: i for i, tag in enumerate(labels)}
+    chosen = probs[numpy.arange(len(tags)), [index[t] for t in tags]]
+    starts = numpy.array([start for start, _ in offsets])
+    ends = numpy.array([end for _, end in offsets])
+    result = []
+    for span in spans:
+        lo, hi = numpy.searchsorted(starts, span.start, "left"), numpy.searchsorted(starts, span.end, "left")
+        inside = [i for i in range(lo, hi) if ends[i] <= span.end and ends[i] > starts[i]]
+        result.append(float(chosen[inside].mean()) if inside else 1.0)
+    return result
+
+
 def inside_word(doc, offsets: Sequence[tuple[int, int]]) -> list[bool]:
     """Return, per token offset, whether it starts inside a word of ``doc`` (no word edge at its start)."""
     edges = {token.idx for token in doc} | {token.idx + len(token.text) for token in doc}
     return [start not in edges for start, _ in offsets]
 
 
-__all__ = ["bio_labels", "decode_bio", "inside_word", "viterbi_tags"]
+__all__ = ["bio_labels", "decode_bio", "inside_word", "span_confidences", "viterbi_tags"]

@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 from ..errors import Errors, GovieError
 from . import extensions  # noqa: F401
-from .bio import bio_labels, decode_bio, inside_word, viterbi_tags
+from .bio import bio_labels, decode_bio, inside_word, span_confidences, viterbi_tags
 from .entities import set_entities
 from .hints import N_TYPE_IDS, char_type_ids, token_type_ids
 from .windows import make_windows
@@ -27,11 +27,12 @@ from .windows import make_windows
     "govie_ner_v1",
     assigns=["doc.ents", "doc.tensor"],
     default_config={"window": 256, "stride": 64, "batch_size": 8, "threads": 2, "features": "none",
-                    "save_dtype": "float32", "precision": "float32", "word_boundaries": True},
+                    "save_dtype": "float32", "precision": "float32", "word_boundaries": True,
+                    "min_confidence": {}},
 )
 def make_transformer_tagger(nlp: Language, name: str, window: int, stride: int, batch_size: int,
                             threads: int, features: str, save_dtype: str, precision: str,
-                            word_boundaries: bool) -> "TransformerTagger":
+                            word_boundaries: bool, min_confidence: dict[str, float]) -> "TransformerTagger":
     """Create the tagger; its weights come from ``from_disk`` or ``TransformerTagger.load_model``.
 
     features: ``none``, or ``rules`` to feed word starts and rule-baseline tags as token type ids
@@ -40,11 +41,12 @@ def make_transformer_tagger(nlp: Language, name: str, window: int, stride: int, 
     precision: ``float32``, or ``bfloat16`` to tag under bf16 autocast where the CPU has native bf16
     (about twice as fast; float32 elsewhere and always in training). word_boundaries: entities start
     and end only where a segmenter word does (decoding constraint; gold edges fall inside a word for
-    under 0.5% of the corpus spans).
+    under 0.5% of the corpus spans). min_confidence: per entity label, the lowest mean tag probability
+    a decoded span needs to be kept (``govie train ner`` calibrates it on dev; empty keeps every span).
     """
     return TransformerTagger(nlp, name, window=window, stride=stride, batch_size=batch_size, threads=threads,
                              features=features, save_dtype=save_dtype, precision=precision,
-                             word_boundaries=word_boundaries)
+                             word_boundaries=word_boundaries, min_confidence=min_confidence)
 
 
 class TransformerTagger:
@@ -52,7 +54,8 @@ class TransformerTagger:
 
     def __init__(self, nlp: Language, name: str = "govie_ner", *, window: int = 256, stride: int = 64,
                  batch_size: int = 8, threads: int = 2, features: str = "none",
-                 save_dtype: str = "float32", precision: str = "float32", word_boundaries: bool = True) -> None:
+                 save_dtype: str = "float32", precision: str = "float32", word_boundaries: bool = True,
+                 min_confidence: dict[str, float] | None = None) -> None:
         if not 0 <= stride < window:
             raise GovieError(f"govie_ner: need 0 <= stride < window, found stride={stride}, window={window}")
         if features not in ("none", "rules"):
@@ -61,11 +64,16 @@ class TransformerTagger:
             raise GovieError(f"govie_ner: save_dtype must be 'float32' or 'float16', found '{save_dtype}'")
         if precision not in ("float32", "bfloat16"):
             raise GovieError(f"govie_ner: precision must be 'float32' or 'bfloat16', found '{precision}'")
+        min_confidence = dict(min_confidence or {})
+        for label, value in min_confidence.items():
+            if not isinstance(value, (int, float)) or not 0 <= value <= 1:
+                raise GovieError(f"govie_ner: min_confidence of {label} must be a number in [0, 1], found {value!r}")
         self.name = name
         self._make_doc = nlp.make_doc
         self.cfg: dict[str, Any] = {"window": window, "stride": stride, "batch_size": batch_size,
                                     "threads": threads, "features": features, "save_dtype": save_dtype,
-                                    "precision": precision, "word_boundaries": word_boundaries, "labels": []}
+                                    "precision": precision, "word_boundaries": word_boundaries,
+                                    "min_confidence": min_confidence, "labels": []}
         self.model = None
         self.tokenizer = None
 
@@ -167,10 +175,18 @@ class TransformerTagger:
         self.cfg["labels"] = [self.model.config.id2label[i] for i in range(self.model.config.num_labels)]
         return self
 
-    def decode(self, logits: numpy.ndarray, offsets, doc: Doc) -> list:
-        """Return the spans of the best valid tag path (kept to ``doc``'s word edges if ``word_boundaries``)."""
+    def scored_spans(self, logits: numpy.ndarray, offsets, doc: Doc) -> list[tuple]:
+        """Return ``(span, confidence)`` for the spans of the best valid tag path (kept to ``doc``'s word
+        edges if ``word_boundaries``); confidence is the span's mean tag probability."""
         within = inside_word(doc, offsets) if self.cfg.get("word_boundaries", True) else None
-        return decode_bio(viterbi_tags(logits, self.cfg["labels"], within), offsets, doc.text)
+        tags = viterbi_tags(logits, self.cfg["labels"], within)
+        spans = decode_bio(tags, offsets, doc.text)
+        return list(zip(spans, span_confidences(logits, self.cfg["labels"], tags, offsets, spans)))
+
+    def decode(self, logits: numpy.ndarray, offsets, doc: Doc) -> list:
+        """Return the decoded spans whose confidence reaches ``cfg['min_confidence']`` of their label."""
+        thresholds = self.cfg.get("min_confidence") or {}
+        return [s for s, c in self.scored_spans(logits, offsets, doc) if c >= thresholds.get(s.label, 0.0)]
 
     def __call__(self, doc: Doc) -> Doc:
         logits, states, offsets = self.predict_states(doc.text, doc)

@@ -5,7 +5,7 @@ import os
 import random
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from ..schema import Record, Span
 
@@ -21,6 +21,7 @@ class NerTrainConfig:
     seed: int = 42
     weight_decay: float = 0.01
     warmup: float = 0.1
+    calibrate: bool = False
 
 
 def token_targets(tagger, record: Record) -> tuple[list[int], list[int], list[int]]:
@@ -163,6 +164,36 @@ def _read_checkpoint(path: str | os.PathLike | None, fingerprint: dict) -> dict:
     if state.get("fingerprint") != fingerprint:
         raise GovieError(Errors.E038.format(path=path))
     return state
+
+
+def calibrate_confidence(tagger, dev: Sequence[Record], grid: Sequence[float] = (0.5, 0.6, 0.7, 0.8, 0.9),
+                         min_gain: float = 0.005) -> dict[str, Any]:
+    """Choose, per label, the ``min_confidence`` in ``grid`` that raises the label's strict F1 on ``dev`` the
+    most, by at least ``min_gain`` (else none). Return ``{"min_confidence": {...}, "labels": {label: {"threshold",
+    "f_before", "f_after", "dropped"}}}``; the tagger is not changed."""
+    scored, gold = [], set()
+    for i, record in enumerate(dev):
+        doc = tagger._make_doc(record.text)
+        logits, _, offsets = tagger.predict_states(record.text, doc)
+        scored += [(i, s.start, s.end, s.label, c) for s, c in tagger.scored_spans(logits, offsets, doc)]
+        gold |= {(i, s.start, s.end, s.label) for s in record.spans}
+    thresholds, report = {}, {}
+    for label in sorted({g[3] for g in gold} | {s[3] for s in scored}):
+        mine = [(s[:4] in gold, s[4]) for s in scored if s[3] == label]
+        n_gold = sum(1 for g in gold if g[3] == label)
+
+        def f1(threshold: float) -> float:
+            kept = [ok for ok, c in mine if c >= threshold]
+            return 2 * sum(kept) / max(1, len(kept) + n_gold)
+
+        before = f1(0.0)
+        best = max(grid, key=lambda t: (f1(t), -t))
+        if f1(best) - before >= min_gain:
+            thresholds[label] = best
+        chosen = thresholds.get(label, 0.0)
+        report[label] = {"threshold": chosen, "f_before": round(before, 4), "f_after": round(f1(chosen), 4),
+                         "dropped": sum(1 for _, c in mine if c < chosen)}
+    return {"min_confidence": thresholds, "labels": report}
 
 
 def spans_of(tagger, text: str) -> list[Span]:

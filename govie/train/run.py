@@ -9,7 +9,7 @@ from typing import Any
 from spacy.util import fix_random_seed
 
 from ..errors import GovieError
-from .ner import NerTrainConfig, spans_of, train_tagger
+from .ner import NerTrainConfig, calibrate_confidence, spans_of, train_tagger
 
 
 def read_config(path: str | Path) -> dict[str, Any]:
@@ -95,8 +95,13 @@ def train_ner(config_path: str | Path, base_model: str | Path | None, output: st
     history = train_tagger(tagger, train, dev, train_config, evaluate=dev_f1,
                            progress=progress, on_epoch=on_epoch, checkpoint=checkpoint, resume=resume)
     seconds = history[-1]["seconds"] if history else round(time.time() - start)
+    training = {"config": str(config_path), "documents": {"train": len(train), "dev": len(dev or [])},
+                "history": history, "seconds": seconds}
+    if train_config.calibrate and dev:
+        training["calibration"] = calibrate_confidence(tagger, dev)
+        tagger.cfg["min_confidence"] = training["calibration"]["min_confidence"]
     nlp.meta.update({"name": Path(output).name, "description": "govie trained pipeline",
-                     "base_model": str(base_model), "training": {"history": history, "seconds": seconds}})
+                     "base_model": str(base_model), "training": training})
     write_pipeline_atomically(nlp, Path(output))
     checkpoint.unlink(missing_ok=True)
     return {"output": str(output), "history": history, "seconds": seconds}
@@ -121,8 +126,11 @@ def train_rel(config_path: str | Path, ner_pipeline: str | Path, output: str | P
                                                          "max_chars": m["max_chars"]}})
     start = time.time()
     history = train_relations(nlp, nlp.get_pipe("govie_ner"), rel, train, dev, RelTrainConfig(**cfg["training"]))
+    seconds = round(time.time() - start)
+    nlp.meta["name"] = Path(output).name
+    nlp.meta.setdefault("training", {})["rel"] = {"config": str(config_path), "history": history, "seconds": seconds}
     write_pipeline_atomically(nlp, Path(output))
-    return {"output": str(output), "history": history, "seconds": round(time.time() - start)}
+    return {"output": str(output), "history": history, "seconds": seconds}
 
 
 def train_all(ner_config: str | Path, rel_config: str | Path, base_model: str | Path | None, output: str | Path,
