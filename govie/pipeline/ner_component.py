@@ -175,17 +175,24 @@ class TransformerTagger:
         self.cfg["labels"] = [self.model.config.id2label[i] for i in range(self.model.config.num_labels)]
         return self
 
-    def scored_spans(self, logits: numpy.ndarray, offsets, doc: Doc) -> list[tuple]:
-        """Return ``(span, confidence)`` for the spans of the best valid tag path (kept to ``doc``'s word
-        edges if ``word_boundaries``); confidence is the span's mean tag probability."""
+    def _best_tags(self, logits: numpy.ndarray, offsets, doc: Doc) -> list[str]:
+        """The best valid tag path, kept to ``doc``'s word edges if ``word_boundaries``."""
         within = inside_word(doc, offsets) if self.cfg.get("word_boundaries", True) else None
-        tags = viterbi_tags(logits, self.cfg["labels"], within)
+        return viterbi_tags(logits, self.cfg["labels"], within)
+
+    def scored_spans(self, logits: numpy.ndarray, offsets, doc: Doc) -> list[tuple]:
+        """Return ``(span, confidence)`` for the spans of the best tag path; confidence is the span's mean
+        tag probability."""
+        tags = self._best_tags(logits, offsets, doc)
         spans = decode_bio(tags, offsets, doc.text)
         return list(zip(spans, span_confidences(logits, self.cfg["labels"], tags, offsets, spans)))
 
     def decode(self, logits: numpy.ndarray, offsets, doc: Doc) -> list:
-        """Return the decoded spans whose confidence reaches ``cfg['min_confidence']`` of their label."""
-        thresholds = self.cfg.get("min_confidence") or {}
+        """Return the spans of the best tag path whose confidence reaches ``cfg['min_confidence']`` of their
+        label (confidences are computed only when a threshold is set)."""
+        thresholds = self.cfg.get("min_confidence")
+        if not thresholds:
+            return decode_bio(self._best_tags(logits, offsets, doc), offsets, doc.text)
         return [s for s, c in self.scored_spans(logits, offsets, doc) if c >= thresholds.get(s.label, 0.0)]
 
     def __call__(self, doc: Doc) -> Doc:

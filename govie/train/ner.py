@@ -171,28 +171,27 @@ def calibrate_confidence(tagger, dev: Sequence[Record], grid: Sequence[float] = 
     """Choose, per label, the ``min_confidence`` in ``grid`` that raises the label's strict F1 on ``dev`` the
     most, by at least ``min_gain`` (else none). Return ``{"min_confidence": {...}, "labels": {label: {"threshold",
     "f_before", "f_after", "dropped"}}}``; the tagger is not changed."""
-    scored, gold = [], set()
-    for i, record in enumerate(dev):
+    from ..scoring import entity_scores
+
+    scored = []
+    for record in dev:
         doc = tagger._make_doc(record.text)
         logits, _, offsets = tagger.predict_states(record.text, doc)
-        scored += [(i, s.start, s.end, s.label, c) for s, c in tagger.scored_spans(logits, offsets, doc)]
-        gold |= {(i, s.start, s.end, s.label) for s in record.spans}
+        scored.append(tagger.scored_spans(logits, offsets, doc))
+
+    def f1_per_label(threshold: float) -> dict[str, float]:  # one threshold for every label: labels score apart
+        pred = [Record(r.id, r.text, {}, [s for s, c in pairs if c >= threshold]) for r, pairs in zip(dev, scored)]
+        return {label: float(row["f"]) for label, row in entity_scores(dev, pred)["per_label"].items()}
+
+    f1_at = {threshold: f1_per_label(threshold) for threshold in (0.0, *grid)}
     thresholds, report = {}, {}
-    for label in sorted({g[3] for g in gold} | {s[3] for s in scored}):
-        mine = [(s[:4] in gold, s[4]) for s in scored if s[3] == label]
-        n_gold = sum(1 for g in gold if g[3] == label)
-
-        def f1(threshold: float) -> float:
-            kept = [ok for ok, c in mine if c >= threshold]
-            return 2 * sum(kept) / max(1, len(kept) + n_gold)
-
-        before = f1(0.0)
-        best = max(grid, key=lambda t: (f1(t), -t))
-        if f1(best) - before >= min_gain:
+    for label, before in f1_at[0.0].items():
+        best = max(grid, key=lambda t: (f1_at[t][label], -t))
+        if f1_at[best][label] - before >= min_gain:
             thresholds[label] = best
         chosen = thresholds.get(label, 0.0)
-        report[label] = {"threshold": chosen, "f_before": round(before, 4), "f_after": round(f1(chosen), 4),
-                         "dropped": sum(1 for _, c in mine if c < chosen)}
+        report[label] = {"threshold": chosen, "f_before": round(before, 4), "f_after": round(f1_at[chosen][label], 4),
+                         "dropped": sum(1 for pairs in scored for s, c in pairs if s.label == label and c < chosen)}
     return {"min_confidence": thresholds, "labels": report}
 
 
