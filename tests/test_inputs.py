@@ -2,7 +2,7 @@
 import json
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 from typer.testing import CliRunner
 
 from govie.cli import app
@@ -121,6 +121,7 @@ def test_cli_extract_mixed_directory(tmp_path):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@example(text="0元 <")  # a rule span starting at whitespace was not placed, but its relation was kept
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200)
        | st.text(alphabet="0123456789.%亿万元年月日增长下降同比，。、１２３％ \n营收达", max_size=200))
 def test_extract_never_crashes_and_spans_match(rules_nlp, text):

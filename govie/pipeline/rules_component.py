@@ -43,9 +43,8 @@ class RuleExtractor:
     def __call__(self, doc: Doc) -> Doc:
         spans, relations = extract(doc.text)
         keep = set(self.cfg["labels"])
-        spans = [s for s in spans if s.label in keep]
-        keys = {s.key for s in spans}
-        doc = set_entities(doc, spans)
+        doc = set_entities(doc, [s for s in spans if s.label in keep])
+        keys = {(e.start_char, e.end_char) for e in doc.ents}  # spans set_entities could not place are out too
         doc._.relations = [r for r in relations if r.head in keys and r.child in keys]
         return doc
 
