@@ -37,16 +37,19 @@ def _progress(items, total: int, label: str):
 
 @app.command()
 def extract(
-    paths: List[Path] = typer.Argument(..., help="Text files or directories of .txt files."),
+    paths: List[Path] = typer.Argument(..., help="Report files, directories of them, or JSONL corpus files "
+                                                 "(one document per record)."),
     model: str = typer.Option("default", "--model", "-m", help="'default', 'rules' or a pipeline directory."),
     fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl, csv or table."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write here (atomically) instead of stdout."),
-    year: Optional[int] = typer.Option(None, "--year", help="Year the reports are about (default: inferred)."),
-    org: Optional[str] = typer.Option(None, "--org", help="Publishing body (default: from the text)."),
+    year: Optional[int] = typer.Option(None, "--year", help="Year the reports are about (default: a JSONL "
+                                                            "record's meta, else inferred)."),
+    org: Optional[str] = typer.Option(None, "--org", help="Publishing body (default: a JSONL record's meta, "
+                                                          "else from the text)."),
     n_process: int = typer.Option(1, "--n-process", help="Worker processes."),
 ) -> None:
     """Extract spans, relations and fact rows from report files (.txt in any common encoding, .html,
-    .docx, .pdf).
+    .docx, .pdf) or from the records of JSONL corpus files (their id and meta are kept).
 
     Exit code 0 when every file was processed, 1 when some file could not be read (each named on
     stderr; the others are still processed), 2 on a usage error.
@@ -63,7 +66,8 @@ def extract(
     except GovieError as err:
         _fail(str(err))
     meta = {k: v for k, v in (("year", year), ("org", org)) if v is not None}
-    docs = process(nlp, ((item.text, {**meta, **_file_meta(item)}) for item in good), n_process=n_process)
+    docs = process(nlp, ((item.text, {**(item.meta or {}), **meta, **_file_meta(item)}) for item in good),
+                   n_process=n_process)
     records = [doc_to_record(doc, item.doc_id)
                for item, doc in zip(good, _progress(docs, len(good), "extract"))]
     text = _render(records, fmt)
@@ -270,7 +274,7 @@ def annotate(
     except GovieError as err:
         _fail(str(err))
     meta = {"annotation": f"pre-annotated:{model}", **({"year": year} if year else {})}
-    docs = process(nlp, ((item.text, meta) for item in good))
+    docs = process(nlp, ((item.text, {**(item.meta or {}), **meta}) for item in good))
     records = [doc_to_record(doc, item.doc_id, with_facts=False)
                for item, doc in zip(good, _progress(docs, len(good), "annotate"))]
     write_jsonl(output, records)

@@ -4,7 +4,9 @@ Plain text is decoded from UTF-8 (with or without BOM), UTF-16/32 (with BOM), or
 charset-normalizer detects (GBK/GB2312 are read as their superset GB18030). HTML pages are reduced
 to their main text (navigation and boilerplate such as 【关闭窗口】 removed, BeautifulSoup);
 ``.docx`` paragraphs (python-docx) and ``.pdf`` text layers (pypdf) are read when those packages
-are installed (``pip install govie[formats]``). The text returned is the text analysed: every
+are installed (``pip install govie[formats]``). A ``.jsonl`` file named explicitly is a set of
+documents in the corpus format: one input per record, with its id, text and meta (gold spans are
+ignored); directories are not searched for ``.jsonl``, so earlier outputs are never read back. The text returned is the text analysed: every
 offset govie writes refers to it. A file that cannot be read gives an ``InputFailure`` with the
 reason, never an exception.
 """
@@ -21,6 +23,7 @@ HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 DOCX_SUFFIXES = (".docx",)
 PDF_SUFFIXES = (".pdf",)
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + DOCX_SUFFIXES + PDF_SUFFIXES
+RECORD_SUFFIXES = (".jsonl",)
 
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
@@ -33,7 +36,8 @@ _MAIN_HINT = re.compile(r"content|article|TRS_Editor|zoom|detail|main|text|zw|ne
 
 
 class InputText(NamedTuple):
-    """A readable input: its path, document id, the exact text analysed, and how it was read."""
+    """A readable input: its path, document id, the exact text analysed, how it was read, and the
+    record's own meta (``.jsonl`` inputs only)."""
 
     path: Path
     doc_id: str
@@ -41,6 +45,7 @@ class InputText(NamedTuple):
     encoding: str | None = None
     source_format: str = "text"
     note: str | None = None
+    meta: dict | None = None
 
 
 class InputFailure(NamedTuple):
@@ -160,7 +165,31 @@ def read_input(path: Path) -> InputText | InputFailure:
     return InputText(path, path.stem, text, encoding, fmt, note)
 
 
+def read_records(path: Path) -> Iterator[InputText | InputFailure]:
+    """Read a JSONL corpus file: one input per record, one failure (naming the line) per bad line."""
+    from .errors import RecordError
+    from .schema import iter_jsonl, record_from_dict
+
+    failures: list[InputFailure] = []
+    try:
+        for line, data in iter_jsonl(path, on_error=lambda _, err: failures.append(InputFailure(path, str(err)))):
+            yield from failures
+            failures.clear()
+            try:
+                record = record_from_dict(data, str(path), line)
+            except RecordError as err:
+                yield InputFailure(path, str(err))
+                continue
+            yield InputText(path, record.id, record.text, "utf-8", "jsonl", None, dict(record.meta))
+        yield from failures
+    except RecordError as err:  # unreadable file or not UTF-8
+        yield InputFailure(path, str(err))
+
+
 def read_inputs(paths: Iterable[Path]) -> Iterator[InputText | InputFailure]:
-    """Read each path in order."""
+    """Read each path in order; a ``.jsonl`` path gives one input per record."""
     for path in paths:
-        yield read_input(path)
+        if path.suffix.lower() in RECORD_SUFFIXES:
+            yield from read_records(path)
+        else:
+            yield read_input(path)

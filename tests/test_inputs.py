@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, example, given, settings, strategies as st
 from typer.testing import CliRunner
 
 from govie.cli import app
-from govie.inputs import InputFailure, InputText, decode_bytes, html_main_text, read_input
+from govie.inputs import InputFailure, InputText, decode_bytes, html_main_text, read_input, read_inputs
 
 from wrapping import wrap_lines
 
@@ -96,6 +96,37 @@ def test_inputs_bad_files_give_a_reason(tmp_path, name, content, reason):
 def test_inputs_missing_and_directory(tmp_path):
     assert read_input(tmp_path / "nope.txt").reason == "no such file"
     assert read_input(tmp_path).reason == "is a directory"
+
+
+def test_inputs_jsonl_gives_one_input_per_record_and_names_bad_lines(tmp_path):
+    path = tmp_path / "docs.jsonl"
+    good = {"id": "haibin", "text": REPORT, "meta": {"year": 2022, "org": "海滨街道"},
+            "spans": [{"start": 0, "end": 5, "label": "PERIOD", "text": "2023年"}]}
+    path.write_text("\n".join([json.dumps(good, ensure_ascii=False), "{not json", json.dumps({"id": "x"}),
+                               json.dumps({"id": "b", "text": "税收收入下降2.1%。"})]) + "\n", encoding="utf-8")
+    got = list(read_inputs([path]))
+    assert [type(g).__name__ for g in got] == ["InputText", "InputFailure", "InputFailure", "InputText"]
+    first, bad_json, no_text, last = got
+    assert (first.doc_id, first.text, first.meta, first.source_format) == ("haibin", REPORT, good["meta"], "jsonl")
+    assert f"{path}:2: invalid JSON" in bad_json.reason and f"{path}:3" in no_text.reason
+    assert (last.doc_id, last.meta) == ("b", {})
+
+
+def test_cli_extract_jsonl_records_keep_id_and_meta(tmp_path):
+    path = tmp_path / "docs.jsonl"
+    records = [{"id": "r1", "text": REPORT, "meta": {"year": 2022}}, {"id": "r2", "text": "税收收入下降2.1%。"}]
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    (tmp_path / "also.txt").write_text(REPORT, encoding="utf-8")  # a directory search never reads .jsonl
+    result = runner.invoke(app, ["extract", str(path), "--model", "rules", "--format", "csv"])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert [line.split(",")[0] for line in lines[1:]] == ["r1", "r2"]
+    assert "2022-01-01" in lines[1] and "2022-11-30" in lines[1]
+    result = runner.invoke(app, ["extract", str(path), "--model", "rules", "--year", "2021"])
+    [r1, _] = [json.loads(line) for line in result.stdout.splitlines()]
+    assert r1["meta"]["year"] == 2021 and r1["facts"][0]["period_end"] == "2021-11-30"
+    result = runner.invoke(app, ["extract", str(tmp_path), "--model", "rules"])
+    assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["also"]
 
 
 def test_cli_extract_mixed_directory(tmp_path):
