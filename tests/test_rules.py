@@ -163,3 +163,15 @@ def test_rules_read_through_soft_wraps(text, expected):
 def test_rules_hard_line_break_still_ends_the_sentence():
     assert ("税收收入", "5%", "growth") not in _relations("税收收入3亿元\n\n同比增长5%。")
     assert ("税收收入", "5%", "growth") not in _relations("税收收入3亿元\n同比增长5%。")  # no wrap evidence
+
+
+@pytest.mark.parametrize("text,metrics", [
+    ("0元 <", []),  # no noun after the figure: a symbol is not a metric
+    ("新增3个“专精特新”企业", ["“专精特新”企业"]),
+    ("新增4家 企业", ["企业"]),  # the space before the noun is not part of it
+    ("，  营收3.2亿元", ["营收"]),
+])
+def test_rules_metrics_never_start_on_whitespace(text, metrics):
+    spans, _ = extract(text)
+    assert [s.text for s in spans if s.label == "METRIC"] == metrics
+    assert all(s.text == s.text.strip() for s in spans)

@@ -52,6 +52,8 @@ _ONLY_CHANGE = re.compile(rf"^(?:{_BASES}|分别|\s)*(?:{_CHANGE_WORDS})?(?:了)
 _MEASURE_ONLY = re.compile(r"^(?:累计|已|共|计划|完成|实现)*(?:总投资|投资额|投资总额|投资|金额|总额|产值|营收)?$")
 _RIGHT_OPENERS = re.compile(r"^(?:获评|获得|获|成为|入选|被评为|被认定为|被列为|认定为|评为)")
 _HAS_DIGIT = re.compile(r"[0-9０-９]")
+# a noun after a figure starts with a word character or an opening quote or bracket, never a symbol
+_NOUN_START = re.compile(r"[^\W_]|[“‘\"'《〈（(【\[]")
 # a left part that is only an action (引进5家企业): the counted noun follows the figure
 _TRANSITIVE = (
     "引进|引入|建立|建成|新建|签订|落实|针对|划分为|动员|投入|成立|培育|打造|创建|举办|组织|帮助|走访|慰问|排查|"
@@ -97,6 +99,8 @@ def _strip_metric(chunk: str, offset: int) -> tuple[int, int, bool]:
             core = core[: link.start()]
     head = _OPENERS.match(core)
     begin = head.end() if head else 0
+    while begin < len(core) and core[begin].isspace():  # a span never starts on whitespace
+        begin += 1
     # an inner completion verb: 固定资产投资累计完成投资额 -> the subject is the metric
     inner = re.search(r"(?:累计完成|完成|实现)", core[begin:])
     if inner and inner.start() > 1:
@@ -176,6 +180,8 @@ def link_metrics(text: str, sentence: tuple[int, int], figures: list[Span], othe
                 r_start += opener.end()
             if text[r_start:r_start + 1] == "的":
                 r_start += 1
+            while r_start < r_end and text[r_start].isspace():
+                r_start += 1
             lead = _RIGHT_VERBS.match(text, r_start, r_end)
             if lead:
                 r_start = lead.end()
@@ -189,7 +195,8 @@ def link_metrics(text: str, sentence: tuple[int, int], figures: list[Span], othe
             if stop:
                 r_end = stop.start()
             phrase = text[r_start:r_end].rstrip("的 ")
-            if 1 <= len(phrase) <= 15 and not _HAS_DIGIT.search(phrase) and fig.label == "AMOUNT":
+            if (1 <= len(phrase) <= 15 and _NOUN_START.match(phrase) and not _HAS_DIGIT.search(phrase)
+                    and fig.label == "AMOUNT"):
                 metric = Span(r_start, r_start + len(phrase), "METRIC", phrase)
         if metric is not None:
             metrics.append(metric)
