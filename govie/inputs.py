@@ -6,9 +6,9 @@ to their main text (navigation and boilerplate such as 【关闭窗口】 remove
 ``.docx`` paragraphs (python-docx) and ``.pdf`` text layers (pypdf) are read when those packages
 are installed (``pip install govie[formats]``). A ``.jsonl`` file named explicitly is a set of
 documents in the corpus format: one input per record, with its id, text and meta (gold spans are
-ignored); directories are not searched for ``.jsonl``, so earlier outputs are never read back. The text returned is the text analysed: every
-offset govie writes refers to it. A file that cannot be read gives an ``InputFailure`` with the
-reason, never an exception.
+ignored); directories are not searched for ``.jsonl``, so earlier outputs are never read back.
+The text returned is the text analysed: every offset govie writes refers to it. A file that cannot
+be read gives an ``InputFailure`` with the reason, never an exception.
 """
 from __future__ import annotations
 
@@ -171,8 +171,10 @@ def read_records(path: Path) -> Iterator[InputText | InputFailure]:
     from .schema import iter_jsonl, record_from_dict
 
     failures: list[InputFailure] = []
+    lines = 0
     try:
         for line, data in iter_jsonl(path, on_error=lambda _, err: failures.append(InputFailure(path, str(err)))):
+            lines += 1
             yield from failures
             failures.clear()
             try:
@@ -182,6 +184,8 @@ def read_records(path: Path) -> Iterator[InputText | InputFailure]:
                 continue
             yield InputText(path, record.id, record.text, "utf-8", "jsonl", None, dict(record.meta))
         yield from failures
+        if not lines and not failures:
+            yield InputFailure(path, "no records (empty JSONL file)")
     except RecordError as err:  # unreadable file or not UTF-8
         yield InputFailure(path, str(err))
 

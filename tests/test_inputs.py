@@ -110,6 +110,10 @@ def test_inputs_jsonl_gives_one_input_per_record_and_names_bad_lines(tmp_path):
     assert (first.doc_id, first.text, first.meta, first.source_format) == ("haibin", REPORT, good["meta"], "jsonl")
     assert f"{path}:2: invalid JSON" in bad_json.reason and f"{path}:3" in no_text.reason
     assert (last.doc_id, last.meta) == ("b", {})
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n \n", encoding="utf-8")
+    [failure] = list(read_inputs([empty]))
+    assert isinstance(failure, InputFailure) and "no records" in failure.reason
 
 
 def test_cli_extract_jsonl_records_keep_id_and_meta(tmp_path):
