@@ -9,10 +9,11 @@ train or dev, so no region-and-year (indeed no region) is shared.
 Usage:
     python training/select_passages.py --reports ../shared/reports/raw --out corpus/src
     python training/select_passages.py --reports ../shared/reports/raw --out corpus/src --add-train 36
+    python training/select_passages.py --reports ../shared/reports/raw --out corpus/src --add-dev 30
 
-``--add-train N`` extends an existing corpus: N more train passages, one per city or
-province region that no document in ``--out`` uses yet (so test and dev regions stay
-unseen); existing files are never touched.
+``--add-train N`` / ``--add-dev N`` extend an existing corpus: N more train or dev passages, one
+per city or province region that no document in ``--out`` uses yet (so no region is shared
+between splits); existing files are never touched.
 """
 from __future__ import annotations
 
@@ -73,6 +74,8 @@ def main(argv=None) -> int:
     parser.add_argument("--sparse", type=int, default=6, help="passages chosen for few figures")
     parser.add_argument("--add-train", type=int, default=0, metavar="N",
                         help="add N train passages from regions --out does not use yet")
+    parser.add_argument("--add-dev", type=int, default=0, metavar="N",
+                        help="add N dev passages from regions --out does not use yet")
     args = parser.parse_args(argv)
 
     rows = list(csv.DictReader((args.reports / "MANIFEST.tsv").open(encoding="utf-8"), delimiter="\t"))
@@ -88,10 +91,10 @@ def main(argv=None) -> int:
     level_quota = {"city": 0.72, "province": 0.2, "other": 0.08}
     chosen = []
     used_regions = set()
-    if args.add_train:
+    if args.add_train or args.add_dev:
         existing = [json.loads(p.read_text(encoding="utf-8")) for p in args.out.glob("*.meta.json")]
         used_regions = {m["region"] for m in existing}
-        plan = {"train": args.add_train}
+        plan = {split: n for split, n in (("dev", args.add_dev), ("train", args.add_train)) if n}
         shares = {"city": 0.75, "province": 0.25}
         open_levels = {by_region[g][0]["level"] for g in regions if g not in used_regions}
         # levels with no unused region left hand their share to the others
