@@ -227,9 +227,8 @@ def main(argv=None) -> int:
     model.train()
     print(f"train {len(train):,} tokens from {len(train_docs)} documents; held out {len(held):,} tokens "
           f"({len(held_docs)} documents); {sum(p.numel() for p in model.parameters()):,} parameters", flush=True)
+    model.bert.requires_grad_(state["step"] >= args.head_warmup)  # the head trains alone first
     while state["step"] < args.max_steps:
-        for param in model.bert.parameters():
-            param.requires_grad_(state["step"] >= args.head_warmup)
         starts = torch.randint(0, len(train) - span, (args.batch,), generator=rng).tolist()
         x = _batch(train, starts, args.seq_len, tokenizer.cls_token_id, tokenizer.sep_token_id)
         masked, labels = _mask(x, ordinary, tokenizer.mask_token_id, rng)
@@ -241,6 +240,8 @@ def main(argv=None) -> int:
         optimizer.zero_grad(set_to_none=True)
         state["step"] += 1
         step = state["step"]
+        if step == args.head_warmup:
+            model.bert.requires_grad_(True)
         if step % 100 == 0:
             elapsed = state["seconds"] + time.time() - start_time
             print(f"step {step} loss {loss.item():.3f} lr {scheduler.get_last_lr()[0]:.2e} "

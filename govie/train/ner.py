@@ -173,11 +173,7 @@ def calibrate_confidence(tagger, dev: Sequence[Record], grid: Sequence[float] = 
     "f_before", "f_after", "dropped"}}}``; the tagger is not changed."""
     from ..scoring import entity_scores
 
-    scored = []
-    for record in dev:
-        doc = tagger._make_doc(record.text)
-        logits, _, offsets = tagger.predict_states(record.text, doc)
-        scored.append(tagger.scored_spans(logits, offsets, doc))
+    scored = [tagger.scored_spans(*_tag(tagger, record.text)) for record in dev]
 
     def f1_per_label(threshold: float) -> dict[str, float]:  # one threshold for every label: labels score apart
         pred = [Record(r.id, r.text, {}, [s for s, c in pairs if c >= threshold]) for r, pairs in zip(dev, scored)]
@@ -195,8 +191,13 @@ def calibrate_confidence(tagger, dev: Sequence[Record], grid: Sequence[float] = 
     return {"min_confidence": thresholds, "labels": report}
 
 
-def spans_of(tagger, text: str) -> list[Span]:
-    """Predict the spans of one text with the tagger (no spaCy Doc needed)."""
+def _tag(tagger, text: str):
+    """Return ``(logits, offsets, doc)`` of one text, the arguments of the tagger's decoders."""
     doc = tagger._make_doc(text)
     logits, _, offsets = tagger.predict_states(text, doc)
-    return tagger.decode(logits, offsets, doc)
+    return logits, offsets, doc
+
+
+def spans_of(tagger, text: str) -> list[Span]:
+    """Predict the spans of one text with the tagger (no spaCy Doc needed)."""
+    return tagger.decode(*_tag(tagger, text))
