@@ -78,7 +78,8 @@ def main(argv=None) -> int:
                         help="add N dev passages from regions --out does not use yet")
     args = parser.parse_args(argv)
 
-    rows = list(csv.DictReader((args.reports / "MANIFEST.tsv").open(encoding="utf-8"), delimiter="\t"))
+    with (args.reports / "MANIFEST.tsv").open(encoding="utf-8") as manifest:
+        rows = list(csv.DictReader(manifest, delimiter="\t"))
     rng = random.Random(args.seed)
     regions = sorted({r["region"] for r in rows})
     rng.shuffle(regions)

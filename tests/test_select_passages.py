@@ -1,0 +1,54 @@
+"""training/select_passages.py: extending a corpus with train or dev passages from unused regions."""
+import importlib.util
+import json
+from pathlib import Path
+
+_SPEC = importlib.util.spec_from_file_location(
+    "select_passages", Path(__file__).resolve().parents[1] / "training" / "select_passages.py")
+select_passages = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(select_passages)
+
+PARAGRAPH = "1-11月，完成规上营利性服务业营收3.2亿元，同比增长123.3%，新增企业12家，实际利用外资430万美元。\n"
+REGIONS = ["甲市", "乙市", "丙市", "丁市", "戊市"]
+
+
+def _pool(tmp_path):
+    reports = tmp_path / "raw"
+    reports.mkdir()
+    rows = ["file\tsource_repo\tsource_path\tlevel\tregion\tyear\tchars\tlicense"]
+    for i, region in enumerate(REGIONS):
+        name = f"city_r{i}_2022_001.txt"
+        (reports / name).write_text(PARAGRAPH * 40, encoding="utf-8")
+        rows.append(f"{name}\trepo\tpath/{region}/2022.md\tcity\t{region}\t2022\t0\tunknown")
+    (reports / "MANIFEST.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "src"
+    out.mkdir()
+    (out / "city_r0_2022_001.meta.json").write_text(json.dumps({"region": "甲市", "split": "test"}), encoding="utf-8")
+    (out / "city_r0_2022_001.txt").write_text("kept", encoding="utf-8")
+    return reports, out
+
+
+def test_add_dev_takes_regions_no_split_uses_and_keeps_existing_files(tmp_path):
+    reports, out = _pool(tmp_path)
+    assert select_passages.main(["--reports", str(reports), "--out", str(out), "--add-dev", "2",
+                                 "--chars", "300", "--seed", "7"]) == 0
+    metas = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in out.glob("*.meta.json")}
+    new = [m for name, m in metas.items() if name != "city_r0_2022_001.meta.json"]
+    assert len(new) == 2 and {m["split"] for m in new} == {"dev"}
+    assert not {m["region"] for m in new} & {"甲市"}
+    assert (out / "city_r0_2022_001.txt").read_text(encoding="utf-8") == "kept"
+    for meta in new:
+        start, end = meta["source_offset"]
+        assert (out / meta["source_file"]).read_text(encoding="utf-8") == (reports / meta["source_file"]).read_text(
+            encoding="utf-8")[start:end]
+
+
+def test_add_train_and_dev_together_use_distinct_regions(tmp_path):
+    reports, out = _pool(tmp_path)
+    assert select_passages.main(["--reports", str(reports), "--out", str(out), "--add-dev", "1", "--add-train", "2",
+                                 "--chars", "300", "--seed", "7"]) == 0
+    new = [json.loads(p.read_text(encoding="utf-8")) for p in out.glob("*.meta.json")
+           if p.name != "city_r0_2022_001.meta.json"]
+    assert sorted(m["split"] for m in new) == ["dev", "train", "train"]
+    regions = [m["region"] for m in new]
+    assert len(set(regions)) == 3 and "甲市" not in regions
