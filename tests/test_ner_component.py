@@ -51,6 +51,53 @@ def test_ner_viterbi_keeps_entities_to_word_edges():
     assert within == [i not in {t.idx for t in doc} for i in range(len(doc.text))]
 
 
+def test_ner_viterbi_word_edge_penalty_prices_an_edge_inside_a_word():
+    import numpy
+
+    from govie.pipeline.bio import viterbi_tags
+
+    labels = ["O", "B-ORG", "I-ORG"]
+    # the model is sure the ORG ends after token 1, inside a word made of tokens 0-2
+    scores = numpy.log(numpy.array([[.01, .98, .01], [.01, .01, .98], [.98, .01, .01], [.98, .01, .01]]))
+    within = [False, True, True, False]
+    assert viterbi_tags(scores, labels, within) == ["B-ORG", "I-ORG", "I-ORG", "O"]
+    assert viterbi_tags(scores, labels, within, edge_penalty=1.0) == ["B-ORG", "I-ORG", "O", "O"]
+    assert viterbi_tags(scores, labels, within, edge_penalty=20.0) == ["B-ORG", "I-ORG", "I-ORG", "O"]
+    # the penalty never admits an invalid transition (I- after O)
+    assert viterbi_tags(numpy.log(numpy.array([[.98, .01, .01], [.01, .01, .98]])), labels,
+                        [False, True], edge_penalty=0.0) == ["O", "O"]
+
+
+@pytest.mark.parametrize("text,span,expected", [
+    ("纳入“十四五”规划", (2, 6, "“十四五"), (2, 7, "“十四五”")),     # takes the closing quote after it
+    ("纳入“十四五”规划", (3, 7, "十四五”"), (2, 7, "“十四五”")),     # takes the opening quote before it
+    ("纳入“十四五规划", (2, 6, "“十四五"), (3, 6, "十四五")),        # no closing quote: drops the opening one
+    ("建成《规划》项目", (2, 5, "《规划"), (2, 6, "《规划》")),
+    ("“十四五”时期", (0, 7, "“十四五”时期"), (0, 7, "“十四五”时期")),  # balanced: unchanged
+])
+def test_ner_balance_marks(text, span, expected):
+    from govie.pipeline.bio import balance_marks
+
+    start, end, surface = span
+    assert text[start:end] == surface
+    (got,) = balance_marks([Span(start, end, "PERIOD", surface)], text)
+    assert (got.start, got.end, got.text) == expected
+
+
+def test_ner_balance_marks_never_grows_into_another_span():
+    from govie.pipeline.bio import balance_marks
+
+    text = "“甲”乙"
+    spans = [Span(0, 2, "ORG", "“甲"), Span(2, 4, "ORG", "”乙")]
+    assert balance_marks(spans, text) == [Span(1, 2, "ORG", "甲"), Span(2, 4, "ORG", "”乙")]
+
+
+@pytest.mark.parametrize("value", [-1.0, "4"])
+def test_ner_word_edge_penalty_must_be_null_or_non_negative(value):
+    with pytest.raises(govie.GovieError, match="word_edge_penalty"):
+        govie.blank().add_pipe("govie_ner_v1", config={"word_edge_penalty": value})
+
+
 def test_ner_token_targets(trained_nlp, ner_examples):
     tagger = trained_nlp.get_pipe("govie_ner")
     ids, tags, types = token_targets(tagger, record_from_dict(ner_examples[0]))

@@ -3,6 +3,8 @@ import importlib.util
 import json
 from pathlib import Path
 
+import pytest
+
 _SPEC = importlib.util.spec_from_file_location(
     "select_passages", Path(__file__).resolve().parents[1] / "training" / "select_passages.py")
 select_passages = importlib.util.module_from_spec(_SPEC)
@@ -52,3 +54,32 @@ def test_add_train_and_dev_together_use_distinct_regions(tmp_path):
     assert sorted(m["split"] for m in new) == ["dev", "train", "train"]
     regions = [m["region"] for m in new]
     assert len(set(regions)) == 3 and "甲市" not in regions
+
+
+def test_reuse_train_regions_adds_second_reports_of_train_only_regions(tmp_path):
+    reports, out = _pool(tmp_path)
+    manifest = (reports / "MANIFEST.tsv").read_text(encoding="utf-8").splitlines()
+    for i, region in enumerate(REGIONS):
+        name = f"city_r{i}_2023_001.txt"
+        (reports / name).write_text(PARAGRAPH * 40, encoding="utf-8")
+        manifest.append(f"{name}\trepo\tpath/{region}/2023.md\tcity\t{region}\t2023\t0\tunknown")
+    (reports / "MANIFEST.tsv").write_text("\n".join(manifest) + "\n", encoding="utf-8")
+    for i, (region, split) in enumerate([("乙市", "train"), ("丙市", "dev")], start=1):
+        (out / f"city_r{i}_2022_001.meta.json").write_text(json.dumps(
+            {"region": region, "split": split, "source_file": f"city_r{i}_2022_001.txt"}), encoding="utf-8")
+
+    assert select_passages.main(["--reports", str(reports), "--out", str(out), "--add-train", "6",
+                                 "--chars", "300", "--seed", "7", "--reuse-train-regions"]) == 0
+    new = [json.loads(p.read_text(encoding="utf-8")) for p in out.glob("*.meta.json")
+           if json.loads(p.read_text(encoding="utf-8")).get("source_offset")]
+    # the two unused regions first, then the train-only region's other report; test and dev regions never
+    assert sorted(m["region"] for m in new) == ["丁市", "乙市", "戊市"]
+    assert [m["source_file"] for m in new if m["region"] == "乙市"] == ["city_r1_2023_001.txt"]
+    assert {m["split"] for m in new} == {"train"}
+
+
+def test_reuse_train_regions_refuses_dev(tmp_path):
+    reports, out = _pool(tmp_path)
+    with pytest.raises(SystemExit, match="--add-train only"):
+        select_passages.main(["--reports", str(reports), "--out", str(out), "--add-dev", "1",
+                              "--reuse-train-regions"])

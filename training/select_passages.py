@@ -13,7 +13,10 @@ Usage:
 
 ``--add-train N`` / ``--add-dev N`` extend an existing corpus: N more train or dev passages, one
 per city or province region that no document in ``--out`` uses yet (so no region is shared
-between splits); existing files are never touched.
+between splits); existing files are never touched. With ``--reuse-train-regions`` an
+``--add-train`` run that has used up the unused regions goes on with another report (a different
+file, usually another year) of a region that only train uses, so dev and test regions still
+never appear in train.
 """
 from __future__ import annotations
 
@@ -76,6 +79,9 @@ def main(argv=None) -> int:
                         help="add N train passages from regions --out does not use yet")
     parser.add_argument("--add-dev", type=int, default=0, metavar="N",
                         help="add N dev passages from regions --out does not use yet")
+    parser.add_argument("--reuse-train-regions", action="store_true",
+                        help="with --add-train: once no unused region is left, also take another report "
+                             "of a region only train uses (dev and test regions stay out of train)")
     args = parser.parse_args(argv)
 
     with (args.reports / "MANIFEST.tsv").open(encoding="utf-8") as manifest:
@@ -92,12 +98,23 @@ def main(argv=None) -> int:
     level_quota = {"city": 0.72, "province": 0.2, "other": 0.08}
     chosen = []
     used_regions = set()
+    reusable = {}
     if args.add_train or args.add_dev:
         existing = [json.loads(p.read_text(encoding="utf-8")) for p in args.out.glob("*.meta.json")]
         used_regions = {m["region"] for m in existing}
+        if args.reuse_train_regions:
+            if args.add_dev:
+                raise SystemExit("--reuse-train-regions applies to --add-train only")
+            held_out = {m["region"] for m in existing if m["split"] != "train"}
+            used_files = {m.get("source_file") for m in existing}
+            for region in regions:
+                if region in used_regions and region not in held_out:
+                    files = [r for r in by_region[region] if r["file"] not in used_files]
+                    if files:
+                        reusable[region] = files
         plan = {split: n for split, n in (("dev", args.add_dev), ("train", args.add_train)) if n}
         shares = {"city": 0.75, "province": 0.25}
-        open_levels = {by_region[g][0]["level"] for g in regions if g not in used_regions}
+        open_levels = {by_region[g][0]["level"] for g in regions if g not in used_regions or g in reusable}
         # levels with no unused region left hand their share to the others
         total = sum(v for k, v in shares.items() if k in open_levels) or 1.0
         level_quota = {k: v / total for k, v in shares.items() if k in open_levels}
@@ -115,9 +132,12 @@ def main(argv=None) -> int:
                         chosen.append((split, other_docs.pop()))
                 continue
             pool = [g for g in regions if g not in used_regions and by_region[g][0]["level"] == level]
+            # second reports of train-only regions come after every unused region
+            pool += [g for g in regions if g in reusable and by_region[g][0]["level"] == level]
             for region in pool[:want]:
                 used_regions.add(region)
-                chosen.append((split, rng.choice(sorted(by_region[region], key=lambda r: r["file"]))))
+                files = reusable.pop(region, None) or by_region[region]
+                chosen.append((split, rng.choice(sorted(files, key=lambda r: r["file"]))))
     args.out.mkdir(parents=True, exist_ok=True)
     sparse_left = args.sparse
     index = []

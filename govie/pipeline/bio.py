@@ -46,13 +46,15 @@ def decode_bio(tags: list[str], offsets: list[tuple[int, int]], text: str) -> li
 
 
 def viterbi_tags(logits: numpy.ndarray, labels: Sequence[str],
-                 inside_word: Sequence[bool] | None = None) -> list[str]:
+                 inside_word: Sequence[bool] | None = None, edge_penalty: float | None = None) -> list[str]:
     """Return the highest-scoring tag path in which every ``I-X`` follows ``B-X`` or ``I-X``.
 
     logits (ndarray): One row of tag scores per token (log-softmax is applied here).
     inside_word: Per token, whether it continues a word of the segmenter; such a token keeps the
         previous token's decision (``O`` after ``O``, ``I-X`` after ``B-X``/``I-X``), so no
         entity starts or ends inside a word.
+    edge_penalty: With ``inside_word``, the log-probability an entity edge inside a word costs
+        instead of being ruled out (``None``: ruled out).
 
     >>> import numpy
     >>> labels = ["O", "B-RATE", "I-RATE"]
@@ -75,7 +77,8 @@ def viterbi_tags(logits: numpy.ndarray, labels: Sequence[str],
     for j, tag in enumerate(labels):
         within[:, j] = [(tag == "O" and labels[i] == "O") or
                         (tag.startswith("I-") and labels[i] in (f"B-{tag[2:]}", tag)) for i in range(k)]
-    penalty_within = numpy.where(within, 0.0, -1e9)
+    outside_cost = -1e9 if edge_penalty is None else -float(edge_penalty)
+    penalty_within = numpy.where(within, 0.0, numpy.where(allowed, outside_cost, -1e9))
     best = numpy.where(start_ok, scores[0], -1e9)
     back = numpy.zeros((n, k), dtype=numpy.int32)
     for t in range(1, n):
@@ -86,6 +89,47 @@ def viterbi_tags(logits: numpy.ndarray, labels: Sequence[str],
     for t in range(n - 1, 0, -1):
         path.append(int(back[t, path[-1]]))
     return [labels[i] for i in reversed(path)]
+
+
+_MARK_PAIRS = {"“": "”", "‘": "’", "《": "》", "〈": "〉", "（": "）", "(": ")", "【": "】", "「": "」", "『": "』"}
+
+
+def balance_marks(spans: Sequence[Span], text: str) -> list[Span]:
+    """Return ``spans`` with paired marks (quotes, book-title marks, brackets) balanced.
+
+    A span that opens a mark without closing it takes the closing mark right after it (or, failing
+    that, drops a leading opening mark); one that closes a mark it did not open takes the opening mark
+    right before it (or drops a trailing closing mark). A span never grows into a character another
+    span covers. Gold spans of the corpus always hold their marks in pairs.
+
+    >>> text = "纳入“十四五”规划"
+    >>> balance_marks([Span(2, 6, "PERIOD", "“十四五")], text)
+    [Span(start=2, end=7, label='PERIOD', text='“十四五”')]
+    """
+    covered = numpy.zeros(len(text) + 1, dtype=numpy.int32)
+    for span in spans:
+        covered[span.start:span.end] += 1
+    result = []
+    for span in spans:
+        start, end = span.start, span.end
+        for opening, closing in _MARK_PAIRS.items():
+            inner = text[start:end]
+            excess = inner.count(opening) - inner.count(closing)
+            if excess > 0 and end < len(text) and text[end] == closing and not covered[end]:
+                covered[end] += 1
+                end += 1
+            elif excess < 0 and start > 0 and text[start - 1] == opening and not covered[start - 1]:
+                covered[start - 1] += 1
+                start -= 1
+            elif excess > 0 and inner.startswith(opening):
+                start += 1
+            elif excess < 0 and inner.endswith(closing):
+                end -= 1
+        if (start, end) == (span.start, span.end):
+            result.append(span)
+        elif end > start:
+            result.append(Span(start, end, span.label, text[start:end]))
+    return result
 
 
 def span_confidences(logits: numpy.ndarray, labels: Sequence[str], tags: Sequence[str],
@@ -121,4 +165,4 @@ def inside_word(doc, offsets: Sequence[tuple[int, int]]) -> list[bool]:
     return [start not in edges for start, _ in offsets]
 
 
-__all__ = ["bio_labels", "decode_bio", "inside_word", "span_confidences", "viterbi_tags"]
+__all__ = ["balance_marks", "bio_labels", "decode_bio", "inside_word", "span_confidences", "viterbi_tags"]

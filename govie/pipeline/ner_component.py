@@ -7,7 +7,7 @@ into ``doc.tensor`` for the relation component to reuse.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import numpy
 import srsly
@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 from ..errors import Errors, GovieError
 from . import extensions  # noqa: F401
-from .bio import bio_labels, decode_bio, inside_word, span_confidences, viterbi_tags
+from .bio import balance_marks, bio_labels, decode_bio, inside_word, span_confidences, viterbi_tags
 from .entities import set_entities
 from .hints import N_TYPE_IDS, char_type_ids, token_type_ids
 from .windows import make_windows
@@ -28,11 +28,12 @@ from .windows import make_windows
     assigns=["doc.ents", "doc.tensor"],
     default_config={"window": 256, "stride": 64, "batch_size": 8, "threads": 2, "features": "none",
                     "save_dtype": "float32", "precision": "float32", "word_boundaries": True,
-                    "min_confidence": {}},
+                    "word_edge_penalty": 4.0, "balanced_marks": True, "min_confidence": {}},
 )
 def make_transformer_tagger(nlp: Language, name: str, window: int, stride: int, batch_size: int,
                             threads: int, features: str, save_dtype: str, precision: str,
-                            word_boundaries: bool, min_confidence: dict[str, float]) -> "TransformerTagger":
+                            word_boundaries: bool, word_edge_penalty: Optional[float], balanced_marks: bool,
+                            min_confidence: dict[str, float]) -> "TransformerTagger":
     """Create the tagger; its weights come from ``from_disk`` or ``TransformerTagger.load_model``.
 
     features: ``none``, or ``rules`` to feed word starts and rule-baseline tags as token type ids
@@ -41,12 +42,16 @@ def make_transformer_tagger(nlp: Language, name: str, window: int, stride: int, 
     precision: ``float32``, or ``bfloat16`` to tag under bf16 autocast where the CPU has native bf16
     (about twice as fast; float32 elsewhere and always in training). word_boundaries: entities start
     and end only where a segmenter word does (decoding constraint; gold edges fall inside a word for
-    under 0.5% of the corpus spans). min_confidence: per entity label, the lowest mean tag probability
-    a decoded span needs to be kept (``govie train ner`` calibrates it on dev; empty keeps every span).
+    under 0.5% of the corpus spans). word_edge_penalty: the log-probability an entity edge inside a word
+    costs under word_boundaries (null: such edges are ruled out). balanced_marks: spans keep quotes,
+    book-title marks and brackets in pairs (``bio.balance_marks``). min_confidence: per entity label,
+    the lowest mean tag probability a decoded span needs to be kept (``govie train ner`` calibrates it
+    on dev; empty keeps every span).
     """
     return TransformerTagger(nlp, name, window=window, stride=stride, batch_size=batch_size, threads=threads,
                              features=features, save_dtype=save_dtype, precision=precision,
-                             word_boundaries=word_boundaries, min_confidence=min_confidence)
+                             word_boundaries=word_boundaries, word_edge_penalty=word_edge_penalty,
+                             balanced_marks=balanced_marks, min_confidence=min_confidence)
 
 
 class TransformerTagger:
@@ -55,6 +60,7 @@ class TransformerTagger:
     def __init__(self, nlp: Language, name: str = "govie_ner", *, window: int = 256, stride: int = 64,
                  batch_size: int = 8, threads: int = 2, features: str = "none",
                  save_dtype: str = "float32", precision: str = "float32", word_boundaries: bool = True,
+                 word_edge_penalty: float | None = 4.0, balanced_marks: bool = True,
                  min_confidence: dict[str, float] | None = None) -> None:
         if not 0 <= stride < window:
             raise GovieError(f"govie_ner: need 0 <= stride < window, found stride={stride}, window={window}")
@@ -64,6 +70,10 @@ class TransformerTagger:
             raise GovieError(f"govie_ner: save_dtype must be 'float32' or 'float16', found '{save_dtype}'")
         if precision not in ("float32", "bfloat16"):
             raise GovieError(f"govie_ner: precision must be 'float32' or 'bfloat16', found '{precision}'")
+        if word_edge_penalty is not None and (isinstance(word_edge_penalty, bool)
+                                              or not isinstance(word_edge_penalty, (int, float))
+                                              or word_edge_penalty < 0):
+            raise GovieError(f"govie_ner: word_edge_penalty must be null or a number >= 0, found {word_edge_penalty!r}")
         min_confidence = dict(min_confidence or {})
         for label, value in min_confidence.items():
             if not isinstance(value, (int, float)) or not 0 <= value <= 1:
@@ -73,6 +83,7 @@ class TransformerTagger:
         self.cfg: dict[str, Any] = {"window": window, "stride": stride, "batch_size": batch_size,
                                     "threads": threads, "features": features, "save_dtype": save_dtype,
                                     "precision": precision, "word_boundaries": word_boundaries,
+                                    "word_edge_penalty": word_edge_penalty, "balanced_marks": balanced_marks,
                                     "min_confidence": min_confidence, "labels": []}
         self.model = None
         self.tokenizer = None
@@ -176,15 +187,19 @@ class TransformerTagger:
         return self
 
     def _best_tags(self, logits: numpy.ndarray, offsets, doc: Doc) -> list[str]:
-        """The best valid tag path, kept to ``doc``'s word edges if ``word_boundaries``."""
+        """The best valid tag path, held to ``doc``'s word edges (``word_boundaries``, ``word_edge_penalty``)."""
         within = inside_word(doc, offsets) if self.cfg.get("word_boundaries", True) else None
-        return viterbi_tags(logits, self.cfg["labels"], within)
+        return viterbi_tags(logits, self.cfg["labels"], within, self.cfg.get("word_edge_penalty"))
+
+    def _spans(self, tags: list[str], offsets, text: str) -> list:
+        spans = decode_bio(tags, offsets, text)
+        return balance_marks(spans, text) if self.cfg.get("balanced_marks") else spans
 
     def scored_spans(self, logits: numpy.ndarray, offsets, doc: Doc) -> list[tuple]:
         """Return ``(span, confidence)`` for the spans of the best tag path; confidence is the span's mean
         tag probability."""
         tags = self._best_tags(logits, offsets, doc)
-        spans = decode_bio(tags, offsets, doc.text)
+        spans = self._spans(tags, offsets, doc.text)
         return list(zip(spans, span_confidences(logits, self.cfg["labels"], tags, offsets, spans)))
 
     def decode(self, logits: numpy.ndarray, offsets, doc: Doc) -> list:
@@ -192,7 +207,7 @@ class TransformerTagger:
         label (confidences are computed only when a threshold is set)."""
         thresholds = self.cfg.get("min_confidence")
         if not thresholds:
-            return decode_bio(self._best_tags(logits, offsets, doc), offsets, doc.text)
+            return self._spans(self._best_tags(logits, offsets, doc), offsets, doc.text)
         return [s for s, c in self.scored_spans(logits, offsets, doc) if c >= thresholds.get(s.label, 0.0)]
 
     def __call__(self, doc: Doc) -> Doc:

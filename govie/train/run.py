@@ -79,7 +79,8 @@ def train_ner(config_path: str | Path, base_model: str | Path | None, output: st
     tagger = nlp.add_pipe("govie_ner_v1", name="govie_ner",
                           config={"window": m["window"], "stride": m["stride"], "batch_size": m["batch_size"],
                                   # optional settings fall back to the factory's own defaults
-                                  **{k: m[k] for k in ("features", "save_dtype", "precision", "word_boundaries")
+                                  **{k: m[k] for k in ("features", "save_dtype", "precision", "word_boundaries",
+                                                   "word_edge_penalty", "balanced_marks")
                                      if k in m}})
     train_config = NerTrainConfig(**cfg["training"])
     fix_random_seed(train_config.seed)  # the new classification head is drawn from the seeded generator
