@@ -49,6 +49,9 @@ class Errors(metaclass=_ErrorsWithCodes):
     E037 = "Nothing to resume: no training checkpoint at '{path}'. Start the run without --resume."
     E038 = ("The training checkpoint '{path}' belongs to another run (different settings or training "
             "documents). Delete it, or resume with the settings and corpus it was written with.")
+    E039 = "Component '{name}': setting '{setting}' must be {expected}, found {found!r}."
+    E044 = ("Component '{name}': pair inputs have {found} values, the model expects {expected}: the encoder "
+            "of govie_ner differs from the one it was trained with.")
     # normalization
     E040 = "Cannot read a number from {text!r}."
     E041 = "Not an amount: {text!r} (expected a number followed by a unit, e.g. '3.2亿元')."

@@ -62,22 +62,7 @@ class TransformerTagger:
                  save_dtype: str = "float32", precision: str = "float32", word_boundaries: bool = True,
                  word_edge_penalty: float | None = 4.0, balanced_marks: bool = True,
                  min_confidence: dict[str, float] | None = None) -> None:
-        if not 0 <= stride < window:
-            raise GovieError(f"govie_ner: need 0 <= stride < window, found stride={stride}, window={window}")
-        if features not in ("none", "rules"):
-            raise GovieError(f"govie_ner: features must be 'none' or 'rules', found '{features}'")
-        if save_dtype not in ("float32", "float16"):
-            raise GovieError(f"govie_ner: save_dtype must be 'float32' or 'float16', found '{save_dtype}'")
-        if precision not in ("float32", "bfloat16"):
-            raise GovieError(f"govie_ner: precision must be 'float32' or 'bfloat16', found '{precision}'")
-        if word_edge_penalty is not None and (isinstance(word_edge_penalty, bool)
-                                              or not isinstance(word_edge_penalty, (int, float))
-                                              or word_edge_penalty < 0):
-            raise GovieError(f"govie_ner: word_edge_penalty must be null or a number >= 0, found {word_edge_penalty!r}")
-        min_confidence = dict(min_confidence or {})
-        for label, value in min_confidence.items():
-            if not isinstance(value, (int, float)) or not 0 <= value <= 1:
-                raise GovieError(f"govie_ner: min_confidence of {label} must be a number in [0, 1], found {value!r}")
+        min_confidence = dict(min_confidence) if isinstance(min_confidence, dict) else (min_confidence or {})
         self.name = name
         self._make_doc = nlp.make_doc
         self.cfg: dict[str, Any] = {"window": window, "stride": stride, "batch_size": batch_size,
@@ -85,6 +70,7 @@ class TransformerTagger:
                                     "precision": precision, "word_boundaries": word_boundaries,
                                     "word_edge_penalty": word_edge_penalty, "balanced_marks": balanced_marks,
                                     "min_confidence": min_confidence, "labels": []}
+        _check_settings(self.name, self.cfg)
         self.model = None
         self.tokenizer = None
 
@@ -246,6 +232,7 @@ class TransformerTagger:
     def from_disk(self, path, *, exclude=tuple()) -> "TransformerTagger":
         def load_cfg(p: Path) -> None:
             self.cfg.update(srsly.read_json(p))
+            _check_settings(self.name, self.cfg)
 
         def load_model(p: Path) -> None:
             if not p.is_dir():
@@ -254,6 +241,30 @@ class TransformerTagger:
 
         util.from_disk(path, {"cfg": load_cfg, "model": load_model}, exclude)
         return self
+
+
+def _check_settings(name: str, cfg: dict[str, Any]) -> None:
+    """Raise E039 for the first setting of ``cfg`` out of its range (at creation and after ``from_disk``)."""
+
+    def fail(setting: str, expected: str) -> None:
+        raise GovieError(Errors.E039.format(name=name, setting=setting, expected=expected, found=cfg.get(setting)))
+
+    def is_number(value) -> bool:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+    window, stride = cfg.get("window"), cfg.get("stride")
+    if not (isinstance(window, int) and isinstance(stride, int) and 0 <= stride < window):
+        fail("stride", f"an integer with 0 <= stride < window (window={window!r})")
+    for setting, choices in (("features", ("none", "rules")), ("save_dtype", ("float32", "float16")),
+                             ("precision", ("float32", "bfloat16"))):
+        if cfg.get(setting) not in choices:
+            fail(setting, " or ".join(repr(c) for c in choices))
+    penalty = cfg.get("word_edge_penalty")
+    if penalty is not None and not (is_number(penalty) and penalty >= 0):
+        fail("word_edge_penalty", "null or a number >= 0")
+    thresholds = cfg.get("min_confidence") or {}
+    if not isinstance(thresholds, dict) or not all(is_number(v) and 0 <= v <= 1 for v in thresholds.values()):
+        fail("min_confidence", "a mapping of entity labels to numbers in [0, 1]")
 
 
 def _autocast(precision: str):

@@ -209,8 +209,7 @@ class RelationExtractor:
             return []
         x = torch.from_numpy(build_pair_matrix(doc, pairs, spans))
         if x.shape[1] != self.cfg["input_width"]:
-            raise GovieError(f"govie_rel: pair inputs have {x.shape[1]} values, the model expects "
-                             f"{self.cfg['input_width']}: the encoder of govie_ner differs from training")
+            raise GovieError(Errors.E044.format(name=self.name, found=x.shape[1], expected=self.cfg["input_width"]))
         with torch.no_grad():
             probs = torch.softmax(self.model(x), -1).numpy()
         return decode_relations(pairs, probs, self.cfg["threshold"])
