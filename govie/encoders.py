@@ -64,5 +64,5 @@ def _load(p, task, num_labels, AutoTokenizer, AutoModel, AutoModelForMaskedLM, A
         kwargs = {"num_labels": num_labels} if num_labels else {}
         model = AutoModelForTokenClassification.from_pretrained(p, **common, **kwargs)
     else:
-        raise GovieError(f"Unknown encoder task '{task}' (expected base, token-classification or masked-lm)")
+        raise GovieError(Errors.E084.format(task=task))
     return tokenizer, model

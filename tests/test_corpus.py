@@ -38,9 +38,11 @@ def test_spanlist_skip_and_round_trip():
 
 
 @pytest.mark.parametrize("lines,match", [
-    (["AMOUNT 4亿元"], "x.spans:1: AMOUNT '4亿元' not found"),
-    (["MONEY 3亿元"], "unknown label 'MONEY'"),
-    (["AMOUNT 3亿元", "R value 1 2"], "x.spans:2: relation names span 2 of 1"),
+    (["AMOUNT 4亿元"], r"\[E065\] x.spans:1: AMOUNT '4亿元' not found after offset 0 \(text there: '营收3亿元。'\)"),
+    (["MONEY 3亿元"], r"\[E064\] x.spans:1: unknown label 'MONEY'"),
+    (["AMOUNT 3亿元", "R value 1 2"], r"\[E066\] x.spans:2: relation names span 2 of 1"),
+    (["AMOUNT 3亿元", "R value one 2"], r"\[E063\] x.spans:2: a relation line is 'R label head child'"),
+    (["#meta {year: 2023}"], r"\[E062\] x.spans:1: #meta is not JSON"),
 ])
 def test_spanlist_errors_name_the_line(lines, match):
     with pytest.raises(GovieError, match=match):
@@ -66,9 +68,9 @@ def test_doccano_round_trip_and_plain_labels(guide_record):
 
 
 def test_import_errors_name_the_place():
-    with pytest.raises(GovieError, match=r"t.jsonl:1: region \[2, 9\) is outside"):
+    with pytest.raises(GovieError, match=r"\[E069\] t.jsonl:1: region \[2, 9\) is outside"):
         from_doccano(['{"text": "营收3亿元", "label": [[2, 9, "AMOUNT"]]}'], "t.jsonl")
-    with pytest.raises(GovieError, match="task 0: relation a->b names a missing region"):
+    with pytest.raises(GovieError, match=r"\[E072\] <labelstudio>: task 0: relation a->b names a missing region"):
         from_labelstudio([{"data": {"text": "x"}, "annotations": [{"result": [
             {"type": "relation", "from_id": "a", "to_id": "b", "labels": ["value"]}]}]}])
 

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..errors import GovieError
+from ..errors import Errors, GovieError
 from ..schema import Record, atomic_write, write_jsonl
 from ..scoring import score
 from .spanlist import build_from_files
@@ -39,7 +39,7 @@ def build_corpus(src_dir: str | os.PathLike, out_dir: str | os.PathLike) -> dict
         record = load_source(src, doc_id)
         split = record.meta.get("split")
         if split not in by_split:
-            raise GovieError(f"{src / (doc_id + '.meta.json')}: meta.split must be one of {SPLITS}, found {split!r}")
+            raise GovieError(Errors.E067.format(path=src / f"{doc_id}.meta.json", splits=SPLITS, split=split))
         by_split[split].append(record)
     for name, records in by_split.items():
         write_jsonl(out / f"{name}.jsonl", records)

@@ -5,7 +5,7 @@ import json
 import os
 from pathlib import Path
 
-from ..errors import GovieError
+from ..errors import Errors, GovieError
 from ..schema import read_jsonl
 from ..scoring import spans_to_iob2
 
@@ -29,11 +29,10 @@ def load_corpus(split: str, corpus_dir: str | os.PathLike | None = None):
     import datasets
 
     if split not in SPLITS:
-        raise GovieError(f"Unknown split '{split}' (expected one of {', '.join(SPLITS)})")
+        raise GovieError(Errors.E060.format(split=split, splits=", ".join(SPLITS)))
     path = Path(corpus_dir or default_corpus_dir()) / f"{split}.jsonl"
     if not path.is_file():
-        raise GovieError(f"No corpus split at '{path}': set GOVIE_CORPUS or pass corpus_dir, "
-                         "or build it with 'govie corpus build corpus/src -o corpus'.")
+        raise GovieError(Errors.E061.format(path=path))
     records = read_jsonl(path)
     rows = {
         "id": [r.id for r in records],

@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..errors import GovieError
+from ..errors import Errors, GovieError
 from ..schema import Record, Relation, Span, atomic_write
 
 FORMATS = ("labelstudio", "doccano")
@@ -22,9 +22,9 @@ FORMATS = ("labelstudio", "doccano")
 
 def _span(text: str, start: Any, end: Any, label: Any, where: str) -> Span:
     if not (isinstance(start, int) and isinstance(end, int) and isinstance(label, str)):
-        raise GovieError(f"{where}: a region needs integer start/end and a label, found {start!r}, {end!r}, {label!r}")
+        raise GovieError(Errors.E068.format(where=where, start=start, end=end, label=label))
     if not 0 <= start < end <= len(text):
-        raise GovieError(f"{where}: region [{start}, {end}) is outside a text of {len(text)} characters")
+        raise GovieError(Errors.E069.format(where=where, start=start, end=end, length=len(text)))
     return Span(start, end, label, text[start:end])
 
 
@@ -47,14 +47,14 @@ def to_labelstudio(records: Iterable[Record]) -> list[dict[str, Any]]:
 def from_labelstudio(tasks: Any, source: str = "<labelstudio>") -> list[Record]:
     """Read Label Studio tasks; the last annotation of each task is taken."""
     if not isinstance(tasks, list):
-        raise GovieError(f"{source}: a Label Studio export is a JSON list of tasks")
+        raise GovieError(Errors.E070.format(where=source))
     records = []
     for n, task in enumerate(tasks):
         where = f"{source}: task {n}"
         data = task.get("data", {}) if isinstance(task, dict) else {}
         text = data.get("text")
         if not isinstance(text, str):
-            raise GovieError(f"{where}: data.text is missing")
+            raise GovieError(Errors.E071.format(where=where, field="data.text"))
         annotations = task.get("annotations") or task.get("completions") or []
         result = annotations[-1].get("result", []) if annotations else []
         by_id: dict[str, Span] = {}
@@ -71,8 +71,8 @@ def from_labelstudio(tasks: Any, source: str = "<labelstudio>") -> list[Record]:
                 head, child = by_id.get(item.get("from_id")), by_id.get(item.get("to_id"))
                 labels = item.get("labels") or []
                 if head is None or child is None or not labels:
-                    raise GovieError(f"{where}: relation {item.get('from_id')}->{item.get('to_id')} "
-                                     "names a missing region or has no label")
+                    raise GovieError(Errors.E072.format(where=where,
+                                                         relation=f"{item.get('from_id')}->{item.get('to_id')}"))
                 relations.append(Relation(head.key, child.key, labels[0]))
         doc_id = str(data.get("id", task.get("id", n)))
         records.append(Record(doc_id, text, dict(data.get("meta") or {}), sorted(spans), relations))
@@ -103,10 +103,10 @@ def from_doccano(lines: Iterable[str], source: str = "<doccano>") -> list[Record
         try:
             obj = json.loads(raw)
         except json.JSONDecodeError as err:
-            raise GovieError(f"{where}: invalid JSON ({err.msg})") from None
+            raise GovieError(Errors.E001.format(path=source, line=number, reason=err.msg)) from None
         text = obj.get("text") if isinstance(obj, dict) else None
         if not isinstance(text, str):
-            raise GovieError(f"{where}: 'text' is missing")
+            raise GovieError(Errors.E071.format(where=where, field="'text'"))
         by_id, spans, relations = {}, [], []
         for ent in obj.get("entities", []):
             span = _span(text, ent.get("start_offset"), ent.get("end_offset"), ent.get("label"), where)
@@ -114,12 +114,12 @@ def from_doccano(lines: Iterable[str], source: str = "<doccano>") -> list[Record
             spans.append(span)
         for triple in obj.get("label", []):
             if not isinstance(triple, list) or len(triple) != 3:
-                raise GovieError(f"{where}: a label is [start, end, LABEL], found {triple!r}")
+                raise GovieError(Errors.E073.format(where=where, found=triple))
             spans.append(_span(text, *triple, where))
         for rel in obj.get("relations", []):
             head, child = by_id.get(rel.get("from_id")), by_id.get(rel.get("to_id"))
             if head is None or child is None or not isinstance(rel.get("type"), str):
-                raise GovieError(f"{where}: relation {rel.get('id')} names a missing entity or has no type")
+                raise GovieError(Errors.E072.format(where=where, relation=rel.get("id")))
             relations.append(Relation(head.key, child.key, rel["type"]))
         records.append(Record(str(obj.get("id", number)), text, dict(obj.get("meta") or {}), sorted(spans),
                               relations))
@@ -132,15 +132,15 @@ def import_file(path: str | os.PathLike, fmt: str) -> list[Record]:
     try:
         raw = p.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise GovieError(f"Cannot read '{p}': {err}") from None
+        raise GovieError(Errors.E004.format(path=p, reason=err)) from None
     if fmt == "labelstudio":
         try:
             return from_labelstudio(json.loads(raw), str(p))
         except json.JSONDecodeError as err:
-            raise GovieError(f"{p}:{err.lineno}: invalid JSON ({err.msg})") from None
+            raise GovieError(Errors.E001.format(path=p, line=err.lineno, reason=err.msg)) from None
     if fmt == "doccano":
         return from_doccano(raw.splitlines(), str(p))
-    raise GovieError(f"Unknown format '{fmt}' (expected one of {', '.join(FORMATS)})")
+    raise GovieError(Errors.E074.format(fmt=fmt, formats=", ".join(FORMATS)))
 
 
 def export_file(records: list[Record], path: str | os.PathLike, fmt: str) -> None:
@@ -153,4 +153,4 @@ def export_file(records: list[Record], path: str | os.PathLike, fmt: str) -> Non
             for obj in to_doccano(records):
                 handle.write(json.dumps(obj, ensure_ascii=False) + "\n")
     else:
-        raise GovieError(f"Unknown format '{fmt}' (expected one of {', '.join(FORMATS)})")
+        raise GovieError(Errors.E074.format(fmt=fmt, formats=", ".join(FORMATS)))

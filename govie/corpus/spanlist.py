@@ -39,7 +39,7 @@ def parse_spanlist(text: str, lines: list[str], source: str = "<spans>") -> Reco
             try:
                 meta = json.loads(line[6:])
             except json.JSONDecodeError as err:
-                raise GovieError(f"{where}: #meta is not JSON ({err.msg})") from None
+                raise GovieError(Errors.E062.format(where=where, reason=err.msg)) from None
             continue
         if line.startswith("#"):
             continue
@@ -47,22 +47,22 @@ def parse_spanlist(text: str, lines: list[str], source: str = "<spans>") -> Reco
         if label == "R":
             parts = rest.split()
             if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
-                raise GovieError(f"{where}: a relation line is 'R label head child', found {line!r}")
+                raise GovieError(Errors.E063.format(where=where, line=line))
             pending.append((where, parts[0], int(parts[1]), int(parts[2])))
             continue
         if label not in ENTITY_LABELS and label != "SKIP":
-            raise GovieError(f"{where}: unknown label {label!r}")
+            raise GovieError(Errors.E064.format(where=where, label=label))
         pos = text.find(rest, cursor)
         if not rest or pos < 0:
-            raise GovieError(f"{where}: {label} {rest!r} not found after offset {cursor} "
-                             f"(text there: {text[cursor:cursor + 40]!r})")
+            raise GovieError(Errors.E065.format(where=where, label=label, text=rest, offset=cursor,
+                                                 context=text[cursor:cursor + 40]))
         cursor = pos + len(rest)
         if label != "SKIP":
             spans.append(Span(pos, pos + len(rest), label, rest))
     relations = []
     for where, label, head, child in pending:
         if not (1 <= head <= len(spans) and 1 <= child <= len(spans)):
-            raise GovieError(f"{where}: relation names span {max(head, child)} of {len(spans)}")
+            raise GovieError(Errors.E066.format(where=where, number=max(head, child), count=len(spans)))
         relations.append(Relation(spans[head - 1].key, spans[child - 1].key, label))
     return Record(doc_id or Path(source).stem, text, meta, spans, relations)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from spacy.util import fix_random_seed
 
-from ..errors import GovieError
+from ..errors import Errors, GovieError
 from .ner import NerTrainConfig, calibrate_confidence, spans_of, train_tagger
 
 
@@ -18,11 +18,11 @@ def read_config(path: str | Path) -> dict[str, Any]:
 
     p = Path(path)
     if not p.is_file():
-        raise GovieError(f"No training config at '{p}'.")
+        raise GovieError(Errors.E080.format(path=p))
     try:
         return dict(Config().from_disk(p))
     except Exception as err:  # thinc raises several parse error types
-        raise GovieError(f"{p}: cannot parse the config ({err})") from None
+        raise GovieError(Errors.E081.format(path=p, reason=err)) from None
 
 
 def _config_and_corpus(config_path, corpus_dir) -> tuple[dict[str, Any], list, list]:
@@ -75,7 +75,7 @@ def train_ner(config_path: str | Path, base_model: str | Path | None, output: st
     m = cfg["model"]
     base_model = base_model or m.get("base_model")
     if not base_model:
-        raise GovieError(f"{config_path}: no base model: pass --base-model DIR or set model.base_model")
+        raise GovieError(Errors.E082.format(path=config_path))
     tagger = nlp.add_pipe("govie_ner_v1", name="govie_ner",
                           config={"window": m["window"], "stride": m["stride"], "batch_size": m["batch_size"],
                                   # optional settings fall back to the factory's own defaults
@@ -117,7 +117,7 @@ def train_rel(config_path: str | Path, ner_pipeline: str | Path, output: str | P
     cfg, train, dev = _config_and_corpus(config_path, corpus_dir)
     nlp = load(ner_pipeline)
     if "govie_ner" not in nlp.pipe_names:
-        raise GovieError(f"'{ner_pipeline}' has no govie_ner component: train it first with 'govie train ner'.")
+        raise GovieError(Errors.E083.format(path=ner_pipeline))
     if "govie_rel" in nlp.pipe_names:
         nlp.remove_pipe("govie_rel")
     m = cfg["model"]
