@@ -224,3 +224,14 @@ def test_shipped_ner_configs_parse_and_name_a_committed_encoder(name):
     assert NerTrainConfig(**cfg["training"]).epochs > 0
     assert (root / cfg["model"]["base_model"] / "config.json").is_file()
     assert (root / cfg["model"]["base_model"] / "tokenizer.json").is_file()
+
+
+def test_tagger_settings_pass_every_factory_setting_and_require_the_window():
+    from govie.train.run import tagger_settings  # govie_ner_v1 is registered by the module's import of govie
+
+    model = {"base_model": "enc", "labels": ["ORG"], "window": 16, "stride": 4, "batch_size": 4,
+             "features": "rules", "word_edge_penalty": 2.0, "balanced_marks": False}
+    assert tagger_settings(model) == {"window": 16, "stride": 4, "batch_size": 4, "features": "rules",
+                                      "word_edge_penalty": 2.0, "balanced_marks": False}
+    with pytest.raises(KeyError, match="batch_size"):
+        tagger_settings({"window": 16, "stride": 4})

@@ -25,6 +25,17 @@ def read_config(path: str | Path) -> dict[str, Any]:
         raise GovieError(Errors.E081.format(path=p, reason=err)) from None
 
 
+def tagger_settings(model: dict[str, Any]) -> dict[str, Any]:
+    """Return the ``govie_ner_v1`` settings of a config's ``[model]`` section: window, stride and batch_size
+    are required; any other setting the factory takes is optional and falls back to the factory default."""
+    from spacy.language import Language
+
+    settings = {k: model[k] for k in ("window", "stride", "batch_size")}
+    factory_settings = Language.get_factory_meta("govie_ner_v1").default_config
+    settings.update({k: v for k, v in model.items() if k in factory_settings})
+    return settings
+
+
 def _config_and_corpus(config_path, corpus_dir) -> tuple[dict[str, Any], list, list]:
     """Read the config, then the corpus splits through ``datasets`` (bad JSONL stops with file:line before
     any training)."""
@@ -76,12 +87,7 @@ def train_ner(config_path: str | Path, base_model: str | Path | None, output: st
     base_model = base_model or m.get("base_model")
     if not base_model:
         raise GovieError(Errors.E082.format(path=config_path))
-    tagger = nlp.add_pipe("govie_ner_v1", name="govie_ner",
-                          config={"window": m["window"], "stride": m["stride"], "batch_size": m["batch_size"],
-                                  # optional settings fall back to the factory's own defaults
-                                  **{k: m[k] for k in ("features", "save_dtype", "precision", "word_boundaries",
-                                                   "word_edge_penalty", "balanced_marks")
-                                     if k in m}})
+    tagger = nlp.add_pipe("govie_ner_v1", name="govie_ner", config=tagger_settings(m))
     train_config = NerTrainConfig(**cfg["training"])
     fix_random_seed(train_config.seed)  # the new classification head is drawn from the seeded generator
     tagger.load_model(base_model, labels=list(m["labels"]))
