@@ -51,6 +51,31 @@ def test_ner_viterbi_keeps_entities_to_word_edges():
     assert within == [i not in {t.idx for t in doc} for i in range(len(doc.text))]
 
 
+def test_ner_inside_word_never_cuts_a_numeral_from_its_unit():
+    from spacy.tokens import Doc
+
+    from govie.pipeline.bio import inside_word
+
+    nlp = govie.blank()
+    # the segmenter's words split 两|年 and 12|%, and end a word at 2|024人才
+    doc = Doc(nlp.vocab, words=["从", "两", "年", "平均", "看", "12", "%", "2024", "人才"], spaces=[False] * 9)
+    within = inside_word(doc, [(i, i + 1) for i in range(len(doc.text))])
+    # 年 and % join their numerals; the other inside tokens are the segmenter's own (均, 2, 024, 才)
+    assert [doc.text[i] for i, inside in enumerate(within) if inside] == ["年", "均", "2", "%", "0", "2", "4", "才"]
+    assert within[2] and within[8] and not within[13]  # 年 after 两, % after 12, but 2024|人 stays an edge
+
+
+@pytest.mark.parametrize("label_shapes,expected", [(True, ["12月", "3亿元"]), (False, ["3", "12月", "年", "3亿元"])])
+def test_ner_label_shapes_drop_spans_without_what_their_label_needs(label_shapes, expected):
+    nlp = govie.blank()
+    tagger = nlp.add_pipe("govie_ner_v1", config={"label_shapes": label_shapes})
+    text = "表3，12月，年增3亿元"
+    offsets = [(i, i + 1) for i in range(len(text))]
+    tags = ["O", "B-PERIOD", "O", "B-PERIOD", "I-PERIOD", "I-PERIOD", "O", "B-AMOUNT", "O",
+            "B-AMOUNT", "I-AMOUNT", "I-AMOUNT"]
+    assert [s.text for s in tagger._spans(tags, offsets, text)] == expected
+
+
 def test_ner_viterbi_word_edge_penalty_prices_an_edge_inside_a_word():
     import numpy
 

@@ -1,6 +1,7 @@
 """BIO tag sets and decoding: the best valid tag path (Viterbi) and tags to character spans."""
 from __future__ import annotations
 
+import re
 from typing import Iterable, Sequence
 
 import numpy
@@ -159,10 +160,43 @@ def span_confidences(logits: numpy.ndarray, labels: Sequence[str], tags: Sequenc
     return result
 
 
+# A figure is never cut from its unit: no span edge falls between a numeral and one of these characters
+# (none of the 127,324 span edges of the train and dev corpus does), so 五|年 counts as one word.
+NUMERALS = frozenset("0123456789０１２３４５６７８９一二三四五六七八九十两百千零〇")
+NUMERAL_UNITS = frozenset("年月日季周天旬个项家亿万%％‰倍")
+
+
+# What a span of a label must contain (GUIDE section 2): a PERIOD a time word, a year or a plan period; an
+# AMOUNT or RATE a numeral (翻番 and 翻倍 are RATEs). Every corpus span has its shape but one (五一).
+_SHAPES = {
+    "PERIOD": re.compile(r"[年月日季度期间来内末底初前后旬春夏秋冬时今去当届节午晚早周天]|(?:19|20)\d\d|十[一二三四五六七八九]五|五一"),
+    "AMOUNT": re.compile(r"[0-9０-９一二三四五六七八九十两百千万亿零〇半双几数]"),
+    "RATE": re.compile(r"[0-9０-９一二三四五六七八九十两百千万亿零〇半双几数]|翻番|翻倍"),
+}
+
+
+def has_label_shape(span: Span) -> bool:
+    """Return whether ``span`` contains what its label needs (labels without a shape always do).
+
+    >>> has_label_shape(Span(0, 1, "PERIOD", "3")), has_label_shape(Span(0, 5, "PERIOD", "1-11月"))
+    (False, True)
+    """
+    shape = _SHAPES.get(span.label)
+    return shape is None or shape.search(span.text) is not None
+
+
 def inside_word(doc, offsets: Sequence[tuple[int, int]]) -> list[bool]:
-    """Return, per token offset, whether it starts inside a word of ``doc`` (no word edge at its start)."""
+    """Return, per token offset, whether it starts inside a word of ``doc`` (no word edge at its start).
+
+    A unit character right after a numeral (五年, 3季度, 12%) is inside a word even where the segmenter
+    splits them.
+    """
     edges = {token.idx for token in doc} | {token.idx + len(token.text) for token in doc}
-    return [start not in edges for start, _ in offsets]
+    text = doc.text
+    return [start not in edges or (0 < start < len(text) and text[start] in NUMERAL_UNITS
+                                   and text[start - 1] in NUMERALS)
+            for start, _ in offsets]
 
 
-__all__ = ["balance_marks", "bio_labels", "decode_bio", "inside_word", "span_confidences", "viterbi_tags"]
+__all__ = ["balance_marks", "bio_labels", "decode_bio", "has_label_shape", "inside_word", "span_confidences",
+           "viterbi_tags"]

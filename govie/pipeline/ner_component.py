@@ -17,7 +17,8 @@ from spacy.tokens import Doc
 
 from ..errors import Errors, GovieError
 from . import extensions  # noqa: F401
-from .bio import balance_marks, bio_labels, decode_bio, inside_word, span_confidences, viterbi_tags
+from .bio import (balance_marks, bio_labels, decode_bio, has_label_shape, inside_word, span_confidences,
+                  viterbi_tags)
 from .entities import set_entities
 from .hints import N_TYPE_IDS, char_type_ids, token_type_ids
 from .windows import make_windows
@@ -28,12 +29,13 @@ from .windows import make_windows
     assigns=["doc.ents", "doc.tensor"],
     default_config={"window": 256, "stride": 64, "batch_size": 8, "threads": 2, "features": "none",
                     "save_dtype": "float32", "precision": "float32", "word_boundaries": True,
-                    "word_edge_penalty": 4.0, "balanced_marks": True, "min_confidence": {}},
+                    "word_edge_penalty": 4.0, "balanced_marks": True, "label_shapes": True,
+                    "min_confidence": {}},
 )
 def make_transformer_tagger(nlp: Language, name: str, window: int, stride: int, batch_size: int,
                             threads: int, features: str, save_dtype: str, precision: str,
                             word_boundaries: bool, word_edge_penalty: Optional[float], balanced_marks: bool,
-                            min_confidence: dict[str, float]) -> "TransformerTagger":
+                            label_shapes: bool, min_confidence: dict[str, float]) -> "TransformerTagger":
     """Create the tagger; its weights come from ``from_disk`` or ``TransformerTagger.load_model``.
 
     features: ``none``, or ``rules`` to feed word starts and rule-baseline tags as token type ids
@@ -44,14 +46,17 @@ def make_transformer_tagger(nlp: Language, name: str, window: int, stride: int, 
     and end only where a segmenter word does (decoding constraint; gold edges fall inside a word for
     under 0.5% of the corpus spans). word_edge_penalty: the log-probability an entity edge inside a word
     costs under word_boundaries (null: such edges are ruled out). balanced_marks: spans keep quotes,
-    book-title marks and brackets in pairs (``bio.balance_marks``). min_confidence: per entity label,
+    book-title marks and brackets in pairs (``bio.balance_marks``). label_shapes: drop spans without
+    what their label needs, e.g. a PERIOD without a time word or an AMOUNT without a numeral
+    (``bio.has_label_shape``). min_confidence: per entity label,
     the lowest mean tag probability a decoded span needs to be kept (``govie train ner`` calibrates it
     on dev; empty keeps every span).
     """
     return TransformerTagger(nlp, name, window=window, stride=stride, batch_size=batch_size, threads=threads,
                              features=features, save_dtype=save_dtype, precision=precision,
                              word_boundaries=word_boundaries, word_edge_penalty=word_edge_penalty,
-                             balanced_marks=balanced_marks, min_confidence=min_confidence)
+                             balanced_marks=balanced_marks, label_shapes=label_shapes,
+                             min_confidence=min_confidence)
 
 
 class TransformerTagger:
@@ -60,7 +65,7 @@ class TransformerTagger:
     def __init__(self, nlp: Language, name: str = "govie_ner", *, window: int = 256, stride: int = 64,
                  batch_size: int = 8, threads: int = 2, features: str = "none",
                  save_dtype: str = "float32", precision: str = "float32", word_boundaries: bool = True,
-                 word_edge_penalty: float | None = 4.0, balanced_marks: bool = True,
+                 word_edge_penalty: float | None = 4.0, balanced_marks: bool = True, label_shapes: bool = True,
                  min_confidence: dict[str, float] | None = None) -> None:
         min_confidence = dict(min_confidence) if isinstance(min_confidence, dict) else (min_confidence or {})
         self.name = name
@@ -69,7 +74,7 @@ class TransformerTagger:
                                     "threads": threads, "features": features, "save_dtype": save_dtype,
                                     "precision": precision, "word_boundaries": word_boundaries,
                                     "word_edge_penalty": word_edge_penalty, "balanced_marks": balanced_marks,
-                                    "min_confidence": min_confidence, "labels": []}
+                                    "label_shapes": label_shapes, "min_confidence": min_confidence, "labels": []}
         _check_settings(self.name, self.cfg)
         self.model = None
         self.tokenizer = None
@@ -179,7 +184,9 @@ class TransformerTagger:
 
     def _spans(self, tags: list[str], offsets, text: str) -> list:
         spans = decode_bio(tags, offsets, text)
-        return balance_marks(spans, text) if self.cfg.get("balanced_marks") else spans
+        if self.cfg.get("balanced_marks"):
+            spans = balance_marks(spans, text)
+        return [s for s in spans if has_label_shape(s)] if self.cfg.get("label_shapes") else spans
 
     def scored_spans(self, logits: numpy.ndarray, offsets, doc: Doc) -> list[tuple]:
         """Return ``(span, confidence)`` for the spans of the best tag path; confidence is the span's mean
