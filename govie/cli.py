@@ -288,8 +288,9 @@ def train(
                                           help="Training config (default configs/<component>.cfg; all: the ner one)."),
     rel_config: Path = typer.Option(Path("configs/rel.cfg"), "--rel-config", help="all: the relation config."),
     base_model: Optional[Path] = typer.Option(None, "--base-model",
-                                              help="ner/all: local Hugging Face encoder directory "
-                                                   "(default: the config's model.base_model)."),
+                                              help="ner/all: local Hugging Face encoder directory, or a trained "
+                                                   "pipeline's govie_ner/model to continue from (same labels; "
+                                                   "default: the config's model.base_model)."),
     ner: Optional[Path] = typer.Option(None, "--ner", help="rel: the trained NER pipeline to extend."),
     output: Path = typer.Option(..., "--output", "-o", help="Pipeline directory to write (atomically)."),
     corpus: Optional[Path] = typer.Option(None, "--corpus", help="Folder with train/dev JSONL (default: config)."),

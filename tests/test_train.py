@@ -235,3 +235,34 @@ def test_tagger_settings_pass_every_factory_setting_and_require_the_window():
                                       "word_edge_penalty": 2.0, "balanced_marks": False}
     with pytest.raises(KeyError, match="batch_size"):
         tagger_settings({"window": 16, "stride": 4})
+
+
+def test_train_ner_continues_from_a_trained_tagger_with_its_head(corpus, tiny_encoder, ner_examples):
+    import numpy
+
+    first = corpus / "first"
+    result = runner.invoke(app, ["train", "ner", "-c", str(corpus / "ner.cfg"), "--base-model", str(tiny_encoder),
+                                 "-o", str(first), "--corpus", str(corpus / "corpus")])
+    assert result.exit_code == 0, result.output
+    # a learning rate too small to move a weight: the continued tagger must be the first one, head included
+    (corpus / "continue.cfg").write_text(CONFIG.replace("epochs = 2", "epochs = 1").replace("lr = 0.001", "lr = 1e-12"),
+                                         encoding="utf-8")
+    second = corpus / "second"
+    result = runner.invoke(app, ["train", "ner", "-c", str(corpus / "continue.cfg"),
+                                 "--base-model", str(first / "govie_ner" / "model"),
+                                 "-o", str(second), "--corpus", str(corpus / "corpus")])
+    assert result.exit_code == 0, result.output
+    text = ner_examples[0]["text"]
+    logits = [govie.load(path).get_pipe("govie_ner").predict_states(text)[0] for path in (first, second)]
+    assert numpy.allclose(logits[0], logits[1], atol=1e-4)
+
+
+def test_shipped_continue_config_keeps_the_default_tagger_settings():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    first, again = (read_config(root / "configs" / name) for name in ("ner.cfg", "ner_continue.cfg"))
+    assert again["model"]["base_model"] == ""  # the trained tagger is passed with --base-model
+    assert {k: v for k, v in again["model"].items() if k != "base_model"} == \
+        {k: v for k, v in first["model"].items() if k != "base_model"}
+    assert again["training"]["lr"] < first["training"]["lr"]
