@@ -168,10 +168,11 @@ NUMERAL_UNITS = frozenset("年月日季周天旬个项家亿万%％‰倍")
 
 # What a span of a label must contain (GUIDE section 2): a PERIOD a time word, a year or a plan period; an
 # AMOUNT or RATE a numeral (翻番 and 翻倍 are RATEs). Every corpus span has its shape but one (五一).
+_QUANTITY = r"[0-9０-９一二三四五六七八九十两百千万亿零〇半双几数]"
 _SHAPES = {
     "PERIOD": re.compile(r"[年月日季度期间来内末底初前后旬春夏秋冬时今去当届节午晚早周天]|(?:19|20)\d\d|十[一二三四五六七八九]五|五一"),
-    "AMOUNT": re.compile(r"[0-9０-９一二三四五六七八九十两百千万亿零〇半双几数]"),
-    "RATE": re.compile(r"[0-9０-９一二三四五六七八九十两百千万亿零〇半双几数]|翻番|翻倍"),
+    "AMOUNT": re.compile(_QUANTITY),
+    "RATE": re.compile(_QUANTITY + r"|翻番|翻倍"),
 }
 
 
