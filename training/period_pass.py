@@ -19,8 +19,7 @@ import sys
 from pathlib import Path
 from typing import Iterator, NamedTuple
 
-from govie.corpus.build import load_source
-from govie.corpus.spanlist import to_spanlist
+from govie.corpus.spanlist import build_from_files, to_spanlist
 from govie.schema import Record, Relation, Span, atomic_write
 
 _NUMBER = "[0-9一二两三四五六七八九十几多]"
@@ -109,7 +108,8 @@ def find_fixes(record: Record) -> list[Fix]:
 
 def apply_fixes(record: Record, fixes: list[Fix]) -> Record:
     """Return ``record`` with ``fixes`` applied; relations follow moved spans and leave dropped or relabelled ones."""
-    spans = [s for s in record.spans if s not in {f.old for f in fixes}] + [f.new for f in fixes if f.new]
+    replaced = {f.old for f in fixes}
+    spans = [s for s in record.spans if s not in replaced] + [f.new for f in fixes if f.new]
     moved = {(f.old.start, f.old.end): (f.new.start, f.new.end) if f.new and f.new.label == f.old.label else None
              for f in fixes if f.old}
     relations = []
@@ -121,21 +121,21 @@ def apply_fixes(record: Record, fixes: list[Fix]) -> Record:
 
 
 def iter_fixes(src: Path, ids: list[str]) -> Iterator[tuple[str, Record, list[Fix]]]:
-    """Yield ``(doc_id, record, fixes)`` for every listed document with at least one fix."""
+    """Yield ``(doc_id, record, fixes)`` for every listed document with at least one fix.
+
+    The record is the span list alone (its own ``#meta`` line, not ``meta.json``), so it writes back as it was.
+    """
     for doc_id in ids:
-        record = load_source(src, doc_id)
+        record = build_from_files(src / f"{doc_id}.txt", src / f"{doc_id}.spans")
         fixes = find_fixes(record)
         if fixes:
             yield doc_id, record, fixes
 
 
 def write_spanlist(src: Path, doc_id: str, record: Record) -> None:
-    """Rewrite ``<id>.spans`` from ``record``, keeping an inline ``#meta`` line (meta.json is not copied in)."""
-    path = src / f"{doc_id}.spans"
-    inline_meta = [line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("#meta ")]
-    lines = to_spanlist(dataclasses.replace(record, meta={})).splitlines()
-    with atomic_write(path) as handle:
-        handle.write("\n".join(lines[:1] + inline_meta + lines[1:]) + "\n")
+    """Rewrite ``<id>.spans`` from ``record`` (as read by :func:`iter_fixes`) atomically."""
+    with atomic_write(src / f"{doc_id}.spans") as handle:
+        handle.write(to_spanlist(record))
 
 
 def main(argv: list[str] | None = None) -> int:
