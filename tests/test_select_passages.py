@@ -83,3 +83,13 @@ def test_reuse_train_regions_refuses_dev(tmp_path):
     with pytest.raises(SystemExit, match="--add-train only"):
         select_passages.main(["--reports", str(reports), "--out", str(out), "--add-dev", "1",
                               "--reuse-train-regions"])
+
+
+def test_time_expressions_prefer_the_window_with_periods():
+    figures = "完成投资12亿元，增长8%。\n" * 10
+    timed = "截至去年底，“十四五”以来完成投资12亿元，上半年增长8%。\n" * 10
+    text = figures + timed
+    start_plain = select_passages._best_window(text, 150, dense=True)[1]
+    start_timed = select_passages._best_window(text, 150, dense=True, time_weight=1.0)[1]
+    assert text[start_plain:start_plain + 4] == "完成投资"
+    assert text[start_timed:start_timed + 4] == "截至去年"

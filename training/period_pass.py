@@ -23,13 +23,12 @@ from govie.corpus.spanlist import build_from_files, to_spanlist
 from govie.schema import Record, Relation, Span, atomic_write
 
 _NUMBER = "[0-9一二两三四五六七八九十几多]"
-_CLAUSE_END = set("，。；！？\n")
 _PLAN = re.compile(r"“?十[一二三四五六七八九]五”?")
 _STAGE = "签约|开工|投产|立项|建设|竣工|并网|招商|谋划|建成|达产|见效|完工|落地|开业|运营|入统|纳统|申报|基本完工|基本建成"
 _RECORD = "最好|最优|最高|最低|最快|最多|最大|新高|新低|之最|最火|次优|最佳|纪录"
 _WINDOW = re.compile(
     r"(有[^，。；、\n的]{1,8}以来|有史以来|监测(?:数据|记录)?以来|近" + _NUMBER + r"*年来?|近年"
-    r"|(?:撤地|[\u4e00-\u9fff]{2})?建[市州]以来|(?<=创)[^，。；、\n]{1,12}以来)(?=的?[^，。；\n]{0,3}(" + _RECORD + "))")
+    r"|(?:撤地|[\u4e00-\u9fff]{2})?建[市州]以来|(?<=创)[^，。；、\n]{1,12}以来|(?<=创)" + _NUMBER + r"+年来?)(?=的?[^，。；\n]{0,3}(" + _RECORD + "))")
 _EVENT = re.compile(r"大会|博览会|展览|展会|交易会|节|指数|峰会|论坛|之城|运动会|年会|赛|榜")
 _NOT_EVENT = re.compile(r"计划|规划|行动|工程|议程|可持续发展|版")
 
@@ -40,14 +39,6 @@ class Fix(NamedTuple):
     rule: str
     old: Span | None
     new: Span | None
-
-
-def _clause(text: str, start: int, end: int) -> str:
-    while start > 0 and text[start - 1] not in _CLAUSE_END:
-        start -= 1
-    while end < len(text) and text[end] not in _CLAUSE_END:
-        end += 1
-    return text[start:end]
 
 
 def find_fixes(record: Record) -> list[Fix]:
@@ -70,13 +61,18 @@ def find_fixes(record: Record) -> list[Fix]:
         rule = ""
         if _PLAN.fullmatch(span.text) and ("规划" in after or re.match(r"首批|第[一二三四五]批", after)):
             new, rule = None, "a five-year plan qualifying a plan is no span"
+        elif span.text in ("全年", "年度") and re.match(r"(主要)?(目标)?(任务|计划)", after):
+            new, rule = None, "全年/年度 qualifying a task or plan is no span"
+        elif (re.match(r"任务" + _NUMBER + r"+年完成", after)
+              or (re.search(_NUMBER + r"+年任务$", text[max(0, span.start - 6):span.start]) and after.startswith("完成"))):
+            new, rule = None, "a slogan such as 五年任务三年完成 has no span"
         elif re.fullmatch(r"[两二三]年", span.text) and text.startswith("平均", span.end):
             new, rule = None, "N年平均 qualifies a growth figure: no span"
         elif (re.fullmatch(r"[一二两三四五六七八九十]年", span.text) and text[span.start - 1:span.start] == "的"
               and "过去" not in text[max(0, span.start - 5):span.start] and text[span.end:span.end + 1] in set("。，；、！")):
             new, rule = None, "a predicate characterizing years is no span"
         elif (text[max(0, span.start - 2):span.start] == "连续" and re.fullmatch(_NUMBER + r"+个?(年|月|季度)", span.text)
-              and "累计" not in _clause(text, span.end, span.end)):
+              and "累计" not in re.match(r"[^。；！？\n]*", text[span.end:]).group()):
             new, rule = span._replace(label="AMOUNT"), "a streak is an AMOUNT unless the figure is accumulated"
         elif m := re.fullmatch(r"(刚刚)?过去的(\d{4}年)", span.text):
             start = span.start + m.start(2)
@@ -94,7 +90,7 @@ def find_fixes(record: Record) -> list[Fix]:
         add("a five-year plan as a time is a PERIOD", *m.span())
     for m in _WINDOW.finditer(text):
         add("the window of a record is a PERIOD", *m.span())
-    for m in re.finditer(r"当年(?=" + _STAGE + ")", text):
+    for m in re.finditer(r"当年(?=" + _STAGE + r")(?![^，。；、\n]{0,8}率)", text):
         add("当年 before a project stage is a PERIOD", *m.span())
     for m in re.finditer(r"(?<=(?:划|要|志)[（(])\d{4}\s*[—\-–－~～]\s*\d{4}年?(?=[）)])|\d{4}年(?=远景目标)", text):
         add("the years a plan covers are a PERIOD", *m.span())

@@ -11,6 +11,9 @@ Usage:
     python training/select_passages.py --reports ../shared/reports/raw --out corpus/src --add-train 36
     python training/select_passages.py --reports ../shared/reports/raw --out corpus/src --add-dev 30
 
+``--time-weight W`` ranks windows by figures plus W times their time expressions (截至…, …以来,
+上半年, “十四五”时期, 当年 …), for a batch aimed at the PERIOD label; the document choice is unchanged.
+
 ``--add-train N`` / ``--add-dev N`` extend an existing corpus: N more train or dev passages, one
 per city or province region that no document in ``--out`` uses yet (so no region is shared
 between splits); existing files are never touched. With ``--reuse-train-regions`` an
@@ -28,6 +31,10 @@ import re
 from pathlib import Path
 
 _FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|‰|倍|个百分点|亿|万|元|个|家|人|项|平方米|公里|吨|户)")
+# cues of the time expressions GUIDE section 7 makes PERIOD spans (not comparison bases such as 同期, 上年)
+_TIME = re.compile(
+    r"截至|截止|以来|期间|时期|年底|年末|年初|月底|[上下]半年|[一二三四1-4]季度|\d+[-—～至]\d+月|前[一二三四1-4]季度"
+    r"|“十[二三四五]五”|近[一二三四五两\d]年|过去[的这]?[一二三四五两\d]?年|[这那]一年|当年|全年|今年|去年|明年|\d{4}年")
 
 
 def _paragraphs(text: str):
@@ -54,11 +61,12 @@ def _windows(text: str, size: int):
             yield start, end
 
 
-def _best_window(text: str, size: int, dense: bool):
+def _best_window(text: str, size: int, dense: bool, time_weight: float = 0.0):
     best = None
     for start, end in _windows(text, size):
         chunk = text[start:end]
-        density = len(_FIGURE.findall(chunk)) / max(1, len(chunk))
+        cues = len(_FIGURE.findall(chunk)) + time_weight * len(_TIME.findall(chunk))
+        density = cues / max(1, len(chunk))
         key = density if dense else -density
         if best is None or key > best[0]:
             best = (key, start, end)
@@ -82,6 +90,8 @@ def main(argv=None) -> int:
     parser.add_argument("--reuse-train-regions", action="store_true",
                         help="with --add-train: once no unused region is left, also take another report "
                              "of a region only train uses (dev and test regions stay out of train)")
+    parser.add_argument("--time-weight", type=float, default=0.0, metavar="W",
+                        help="rank windows by figures plus W times their time expressions (a batch aimed at PERIOD)")
     args = parser.parse_args(argv)
 
     with (args.reports / "MANIFEST.tsv").open(encoding="utf-8") as manifest:
@@ -144,7 +154,7 @@ def main(argv=None) -> int:
     for split, doc in chosen:
         text = (args.reports / doc["file"]).read_text(encoding="utf-8")
         dense = not (split == "train" and sparse_left > 0 and rng.random() < 0.15)
-        best = _best_window(text, args.chars, dense)
+        best = _best_window(text, args.chars, dense, args.time_weight)
         if best is None:
             continue
         if not dense:
@@ -163,6 +173,7 @@ def main(argv=None) -> int:
             "org": org, "year": year, "level": doc["level"], "region": doc["region"],
             "source": f'{doc["source_repo"]}:{doc["source_path"]}', "source_file": doc["file"],
             "source_offset": [start, end], "split": split, "dense": dense,
+            **({"time_weight": args.time_weight} if args.time_weight else {}),
             "year_note": "year covered" if is_bulletin else f"report delivered in {report_year}; review part covers {year}",
         }
         (args.out / f"{doc_id}.txt").write_text(passage, encoding="utf-8")
