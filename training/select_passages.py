@@ -33,7 +33,7 @@ from pathlib import Path
 _FIGURE = re.compile(r"\d+(?:\.\d+)?\s*(?:%|‰|倍|个百分点|亿|万|元|个|家|人|项|平方米|公里|吨|户)")
 # cues of the time expressions GUIDE section 7 makes PERIOD spans (not comparison bases such as 同期, 上年)
 _TIME = re.compile(
-    r"截至|截止|以来|期间|时期|年底|年末|年初|月底|[上下]半年|[一二三四1-4]季度|\d+[-—～至]\d+月|前[一二三四1-4]季度"
+    r"截至|截止|以来|期间|时期|年底|年末|年初|月底|[上下]半年|[一二三四1-4]季度|\d+[-—～至]\d+月"
     r"|“十[二三四五]五”|近[一二三四五两\d]年|过去[的这]?[一二三四五两\d]?年|[这那]一年|当年|全年|今年|去年|明年|\d{4}年")
 
 
