@@ -103,6 +103,14 @@ def test_direction_before(context, direction):
     ("截至2022年底", date(2022, 1, 1), date(2022, 12, 31)),
     ("过去五年", date(2019, 1, 1), date(2023, 12, 31)),
     ("2024-02-01", date(2024, 2, 1), date(2024, 2, 1)),
+    # leading words the guide keeps inside the span (section 7)
+    ("截至去年底", date(2022, 1, 1), date(2022, 12, 31)),
+    ("截止上年末", date(2022, 1, 1), date(2022, 12, 31)),
+    ("自5月份", date(2023, 5, 1), date(2023, 12, 31)),
+    ("从10月起", date(2023, 10, 1), date(2023, 12, 31)),
+    ("自8月以来", date(2023, 8, 1), date(2023, 12, 31)),
+    ("从13月", None, None),
+    ("截至去年底前", None, None),
 ])
 def test_normalize_period_cases(text, start, end):
     period = normalize_period(text, 2023)

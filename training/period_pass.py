@@ -86,7 +86,7 @@ def find_fixes(record: Record) -> list[Fix]:
             if new is not None:
                 spans.append(new)
             fixes.append(Fix(rule, span, new))
-    for m in re.finditer(r"“十[一二三四五六七八九]五”(?=实现|迈好|开好局|良好开局|圆满收官|胜利收官)", text):
+    for m in re.finditer(r"“十[一二三四五六七八九]五”(?=实现|迈好|开好局|良好开局|圆满收官|胜利收官|的?(?:开局|收官|起步)之年)", text):
         add("a five-year plan as a time is a PERIOD", *m.span())
     for m in _WINDOW.finditer(text):
         add("the window of a record is a PERIOD", *m.span())

@@ -117,9 +117,19 @@ def _h_since(t, rest, y, doc_year, explicit):
     return None
 
 
+_UNTIL = re.compile(r"^(?:截止到|截至到|截至|截止|到|至)")
+_FROM_MONTH = re.compile(rf"^(?:自|从)({_NUM})月(?:份)?(?:以来|起|开始)?$")
+
+
 def _h_until(t, rest, y, doc_year, explicit):
     m = re.match(rf"^(?:截至|截止|截止到|截至到|到|至)(?:({_YEAR})年)?(?:({_NUM})月)?(?:份)?(?:({_NUM})日)?(底|末|末期)?$", t)
     if not m or not (m.group(1) or m.group(2) or m.group(4)):
+        lead = _UNTIL.match(t)
+        if lead and len(t) > lead.end() and not _UNTIL.match(t[lead.end():]):
+            # 截至去年底: from the start of the year the remaining period ends in, to its end
+            end = normalize_period(t[lead.end():], doc_year).end
+            if end is not None:
+                return Period(date(end.year, 1, 1), end)
         return None
     year_ = _year(m.group(1)) if m.group(1) else doc_year
     if year_ is None:
@@ -130,6 +140,13 @@ def _h_until(t, rest, y, doc_year, explicit):
     else:
         end = date(year_, 12, 31)
     return Period(date(year_, 1, 1), end)
+
+
+def _h_from_month(t, rest, y, doc_year, explicit):
+    m = _FROM_MONTH.match(rest)
+    if m and y and 1 <= _int(m.group(1)) <= 12:  # 自5月份, 从10月起: from that month to the year's end
+        return Period(date(y, _int(m.group(1)), 1), date(y, 12, 31))
+    return None
 
 
 def _h_month_range(t, rest, y, doc_year, explicit):
@@ -224,5 +241,5 @@ def _h_year(t, rest, y, doc_year, explicit):
     return None
 
 
-_HANDLERS = (_h_year_range, _h_five_year_plan, _h_since, _h_until, _h_month_range, _h_day,
+_HANDLERS = (_h_year_range, _h_five_year_plan, _h_since, _h_until, _h_from_month, _h_month_range, _h_day,
              _h_quarter, _h_year)

@@ -186,13 +186,18 @@ def has_label_shape(span: Span) -> bool:
     return shape is None or shape.search(span.text) is not None
 
 
+def word_edges(doc) -> set[int]:
+    """Return the character offsets where a word of ``doc`` starts or ends."""
+    return {token.idx for token in doc} | {token.idx + len(token.text) for token in doc}
+
+
 def inside_word(doc, offsets: Sequence[tuple[int, int]]) -> list[bool]:
     """Return, per token offset, whether it starts inside a word of ``doc`` (no word edge at its start).
 
     A unit character right after a numeral (五年, 3季度, 12%) is inside a word even where the segmenter
     splits them.
     """
-    edges = {token.idx for token in doc} | {token.idx + len(token.text) for token in doc}
+    edges = word_edges(doc)
     text = doc.text
     return [start not in edges or (0 < start < len(text) and text[start] in NUMERAL_UNITS
                                    and text[start - 1] in NUMERALS)
@@ -200,4 +205,4 @@ def inside_word(doc, offsets: Sequence[tuple[int, int]]) -> list[bool]:
 
 
 __all__ = ["balance_marks", "bio_labels", "decode_bio", "has_label_shape", "inside_word", "span_confidences",
-           "viterbi_tags"]
+           "viterbi_tags", "word_edges"]

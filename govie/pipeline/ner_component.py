@@ -18,9 +18,10 @@ from spacy.tokens import Doc
 from ..errors import Errors, GovieError
 from . import extensions  # noqa: F401
 from .bio import (balance_marks, bio_labels, decode_bio, has_label_shape, inside_word, span_confidences,
-                  viterbi_tags)
+                  viterbi_tags, word_edges)
 from .entities import set_entities
 from .hints import N_TYPE_IDS, char_type_ids, token_type_ids
+from .period_words import attach_period_words
 from .windows import make_windows
 
 
@@ -30,12 +31,13 @@ from .windows import make_windows
     default_config={"window": 256, "stride": 64, "batch_size": 8, "threads": 2, "features": "none",
                     "save_dtype": "float32", "precision": "float32", "word_boundaries": True,
                     "word_edge_penalty": 4.0, "balanced_marks": True, "label_shapes": True,
-                    "min_confidence": {}},
+                    "period_words": True, "min_confidence": {}},
 )
 def make_transformer_tagger(nlp: Language, name: str, window: int, stride: int, batch_size: int,
                             threads: int, features: str, save_dtype: str, precision: str,
                             word_boundaries: bool, word_edge_penalty: Optional[float], balanced_marks: bool,
-                            label_shapes: bool, min_confidence: dict[str, float]) -> "TransformerTagger":
+                            label_shapes: bool, period_words: bool,
+                            min_confidence: dict[str, float]) -> "TransformerTagger":
     """Create the tagger; its weights come from ``from_disk`` or ``TransformerTagger.load_model``.
 
     features: ``none``, or ``rules`` to feed word starts and rule-baseline tags as token type ids
@@ -48,7 +50,9 @@ def make_transformer_tagger(nlp: Language, name: str, window: int, stride: int, 
     costs under word_boundaries (null: such edges are ruled out). balanced_marks: spans keep quotes,
     book-title marks and brackets in pairs (``bio.balance_marks``). label_shapes: drop spans without
     what their label needs, e.g. a PERIOD without a time word or an AMOUNT without a numeral
-    (``bio.has_label_shape``). min_confidence: per entity label,
+    (``bio.has_label_shape``). period_words: a PERIOD takes the leading and trailing time words the guide
+    puts inside it and leaves out the verb 创 (``period_words.attach_period_words``). min_confidence: per
+    entity label,
     the lowest mean tag probability a decoded span needs to be kept (``govie train ner`` calibrates it
     on dev; empty keeps every span).
     """
@@ -56,7 +60,7 @@ def make_transformer_tagger(nlp: Language, name: str, window: int, stride: int, 
                              features=features, save_dtype=save_dtype, precision=precision,
                              word_boundaries=word_boundaries, word_edge_penalty=word_edge_penalty,
                              balanced_marks=balanced_marks, label_shapes=label_shapes,
-                             min_confidence=min_confidence)
+                             period_words=period_words, min_confidence=min_confidence)
 
 
 class TransformerTagger:
@@ -66,7 +70,7 @@ class TransformerTagger:
                  batch_size: int = 8, threads: int = 2, features: str = "none",
                  save_dtype: str = "float32", precision: str = "float32", word_boundaries: bool = True,
                  word_edge_penalty: float | None = 4.0, balanced_marks: bool = True, label_shapes: bool = True,
-                 min_confidence: dict[str, float] | None = None) -> None:
+                 period_words: bool = True, min_confidence: dict[str, float] | None = None) -> None:
         min_confidence = dict(min_confidence) if isinstance(min_confidence, dict) else (min_confidence or {})
         self.name = name
         self._make_doc = nlp.make_doc
@@ -74,7 +78,8 @@ class TransformerTagger:
                                     "threads": threads, "features": features, "save_dtype": save_dtype,
                                     "precision": precision, "word_boundaries": word_boundaries,
                                     "word_edge_penalty": word_edge_penalty, "balanced_marks": balanced_marks,
-                                    "label_shapes": label_shapes, "min_confidence": min_confidence, "labels": []}
+                                    "label_shapes": label_shapes, "period_words": period_words,
+                                    "min_confidence": min_confidence, "labels": []}
         _check_settings(self.name, self.cfg)
         self.model = None
         self.tokenizer = None
@@ -182,17 +187,22 @@ class TransformerTagger:
         within = inside_word(doc, offsets) if self.cfg.get("word_boundaries", True) else None
         return viterbi_tags(logits, self.cfg["labels"], within, self.cfg.get("word_edge_penalty"))
 
-    def _spans(self, tags: list[str], offsets, text: str) -> list:
+    def _spans(self, tags: list[str], offsets, doc: Doc) -> list:
+        text = doc.text
         spans = decode_bio(tags, offsets, text)
         if self.cfg.get("balanced_marks"):
             spans = balance_marks(spans, text)
-        return [s for s in spans if has_label_shape(s)] if self.cfg.get("label_shapes") else spans
+        if self.cfg.get("label_shapes"):
+            spans = [s for s in spans if has_label_shape(s)]
+        if self.cfg.get("period_words"):  # after the shapes: a dropped 截至 must not block 截至去年底
+            spans = attach_period_words(spans, text, word_edges(doc))
+        return spans
 
     def scored_spans(self, logits: numpy.ndarray, offsets, doc: Doc) -> list[tuple]:
         """Return ``(span, confidence)`` for the spans of the best tag path; confidence is the span's mean
         tag probability."""
         tags = self._best_tags(logits, offsets, doc)
-        spans = self._spans(tags, offsets, doc.text)
+        spans = self._spans(tags, offsets, doc)
         return list(zip(spans, span_confidences(logits, self.cfg["labels"], tags, offsets, spans)))
 
     def decode(self, logits: numpy.ndarray, offsets, doc: Doc) -> list:
@@ -200,7 +210,7 @@ class TransformerTagger:
         label (confidences are computed only when a threshold is set)."""
         thresholds = self.cfg.get("min_confidence")
         if not thresholds:
-            return self._spans(self._best_tags(logits, offsets, doc), offsets, doc.text)
+            return self._spans(self._best_tags(logits, offsets, doc), offsets, doc)
         return [s for s, c in self.scored_spans(logits, offsets, doc) if c >= thresholds.get(s.label, 0.0)]
 
     def __call__(self, doc: Doc) -> Doc:

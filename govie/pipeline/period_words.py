@@ -1,0 +1,86 @@
+"""The words a PERIOD span takes or leaves at its edges (GUIDE sections 2 and 7), applied after decoding.
+
+The guide puts leading and trailing time words inside a PERIOD (截至去年底, 自5月份, 有记录以来,
+“十四五”末) and the verb of a record outside it (创有记录以来最好水平 → 有记录以来). The tagger gets these
+edges wrong mostly where the segmenter fuses the verb with the window (创有) or splits the time word off,
+and it sometimes takes in the predicate before a record window (为建市以来).
+Each rule holds without an exception over the 3,551 PERIOD spans of the train and dev gold (the counts are
+next to each rule and in ``corpus/README.md``); ``tests/test_period_words.py`` checks that every gold PERIOD
+of the corpus is left as it is.
+"""
+from __future__ import annotations
+
+import re
+from typing import Collection, Optional, Sequence
+
+import numpy
+
+from ..schema import Span
+
+# Taken in before a PERIOD: 截至去年底, 截止6月底 (8 inside, 0 outside in train and dev).
+LEADING_WORDS = ("截止到", "截至", "截止")
+# Taken in before a month or quarter only: 自5月份, 从10月 (GUIDE section 7; before a year they stay out).
+MONTH_LEADING_WORDS = ("自", "从")
+_MONTH_OR_QUARTER = re.compile(r"(月|月份|季度)$")
+# Taken in after a PERIOD: 2007年以来, “十四五”末, 去年底, 年初, “十三五”期间 (229 inside, 0 outside).
+TRAILING_WORDS = ("以来", "期间", "时期", "末", "底", "初")
+# Left out of a PERIOD: the verb of a record and what comes before it, 创有记录以来 → 有记录以来 (0 inside,
+# 74 outside); a leading predicate or particle, 为建市以来 → 建市以来 (0 inside; outside: 为 56, 的 43, 在 29,
+# 是 29, 成为 7, 于 6, 达 2, with 达到 taken as one word); a trailing particle, 去年是 → 去年 (no gold PERIOD
+# ends in 的 or 是).
+RECORD_VERB = "创"
+LEADING_PREDICATES = ("成为", "达到", "为", "是", "在", "于", "达", "的")
+TRAILING_PARTICLES = ("的", "是")
+
+
+def attach_period_words(spans: Sequence[Span], text: str,
+                        word_edges: Optional[Collection[int]] = None) -> list[Span]:
+    """Return ``spans`` with each PERIOD's edge words set as the guide has them.
+
+    A span never grows into a character another span covers. A trailing word is taken only where it
+    ends at one of ``word_edges`` (when given), so 2023年 stays whole in 2023年初步核算. A PERIOD left
+    with a single character (a lone 月) is dropped: no gold PERIOD has one.
+
+    >>> text = "截至去年底全市脱贫，空气质量创有记录以来最好水平"
+    >>> [s.text for s in attach_period_words([Span(2, 5, "PERIOD", "去年底"),
+    ...                                       Span(14, 20, "PERIOD", "创有记录以来")], text)]
+    ['截至去年底', '有记录以来']
+    """
+    covered = numpy.zeros(len(text) + 1, dtype=bool)
+    for span in spans:
+        covered[span.start:span.end] = True
+
+    def free(start: int, end: int) -> bool:
+        return start >= 0 and end <= len(text) and not covered[start:end].any()
+
+    result = []
+    for span in spans:
+        if span.label != "PERIOD":
+            result.append(span)
+            continue
+        start, end = span.start, span.end
+        verb = text.rfind(RECORD_VERB, start, end)
+        if verb >= 0:
+            start = verb + len(RECORD_VERB)
+        start += next((len(w) for w in LEADING_PREDICATES if text.startswith(w, start)), 0)
+        end -= next((len(w) for w in TRAILING_PARTICLES if text.endswith(w, start, end)), 0)
+        leading = [w for w in LEADING_WORDS if text.startswith(w, start - len(w)) and free(start - len(w), start)]
+        if not leading and _MONTH_OR_QUARTER.search(text, start, end):
+            leading = [w for w in MONTH_LEADING_WORDS
+                       if text.startswith(w, start - len(w)) and free(start - len(w), start)]
+        if leading:
+            start -= len(leading[0])
+        for word in TRAILING_WORDS:
+            after = end + len(word)
+            if (text.startswith(word, end) and free(end, after)
+                    and (word_edges is None or after in word_edges)):
+                end = after
+                break
+        if end - start < 2:
+            continue
+        if (start, end) == (span.start, span.end):
+            result.append(span)
+        else:
+            covered[start:end] = True
+            result.append(Span(start, end, span.label, text[start:end]))
+    return result
