@@ -280,3 +280,21 @@ def test_ner_from_disk_checks_a_hand_edited_cfg(trained_nlp, tmp_path):
     srsly.write_json(cfg_path, {**srsly.read_json(cfg_path), "precision": "float8"})
     with pytest.raises(govie.GovieError, match=r"E039.*govie_ner.*'precision'.*'float8'"):
         govie.load(tmp_path / "nlp")
+
+
+@pytest.mark.parametrize("avx512_bf16,amx,native", [(False, False, False), (True, False, True), (False, True, True)])
+def test_ner_bfloat16_only_where_the_cpu_has_it_natively(monkeypatch, avx512_bf16, amx, native):
+    """oneDNN reports bf16 on plain AVX-512 too, where it is emulated and slower than float32."""
+    import contextlib
+    import platform
+
+    import torch
+
+    from govie.pipeline import ner_component
+
+    monkeypatch.setattr(platform, "machine", lambda: "x86_64")
+    monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: avx512_bf16)
+    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: amx)
+    assert ner_component._native_bf16() is native
+    assert isinstance(ner_component._autocast("bfloat16"), contextlib.nullcontext) is not native
+    assert isinstance(ner_component._autocast("float32"), contextlib.nullcontext)

@@ -23,6 +23,8 @@ def _period(text: str, piece: str, after: int = 0) -> Span:
     ("地方税比为建市以来最好水平", "为建市以来", "建市以来"),
     ("水环境质量均达到监测以来最好水平", "达到监测以来", "监测以来"),
     ("但是，去年是近年来项目最多的一年", "去年是", "去年"),
+    ("获2018、2019年度考核一等奖", "2018、", "2018"),
+    ("入选2024四川省消费新场景", "2024四", "2024"),
 ])
 def test_period_words_follow_the_guide(text, predicted, expected):
     assert [s.text for s in attach_period_words([_period(text, predicted)], text)] == [expected]
@@ -104,4 +106,4 @@ def test_period_words_leave_every_corpus_period_as_annotated():
                 kept = attach_period_words([span] + neighbours, window, word_edges(nlp.make_doc(window)))
                 assert kept[0] == span, (split, record["id"], span.text, kept[0].text)
                 checked += 1
-    assert checked > 3600
+    assert checked >= 4126

@@ -3,7 +3,8 @@
 The guide puts leading and trailing time words inside a PERIOD (截至去年底, 自5月份, 有记录以来,
 “十四五”末) and the verb of a record outside it (创有记录以来最好水平 → 有记录以来). The tagger gets these
 edges wrong mostly where the segmenter fuses the verb with the window (创有) or splits the time word off,
-and it sometimes takes in the predicate before a record window (为建市以来).
+and it sometimes takes in the predicate before a record window (为建市以来) or the mark after a listed year
+(2018、).
 Each rule holds without an exception over the 3,551 PERIOD spans of the train and dev gold (the counts are
 next to each rule and in ``corpus/README.md``); ``tests/test_period_words.py`` checks that every gold PERIOD
 of the corpus is left as it is.
@@ -31,6 +32,9 @@ TRAILING_WORDS = ("以来", "期间", "时期", "末", "底", "初")
 RECORD_VERB = "创"
 LEADING_PREDICATES = ("成为", "达到", "为", "是", "在", "于", "达", "的")
 TRAILING_PARTICLES = ("的", "是")
+# Never at the end of a gold PERIOD: a list or range mark (2018、 → 2018; 2021— → 2021), or a Chinese numeral
+# right after an Arabic year, which the segmenter fuses with the next name (2024四川省 → 2024).
+_TRAILING_MARKS = re.compile(r"(?:[、，,；;—–\-－~～]+|(?<=[0-9])[一二三四五六七八九十两])$")
 
 
 def attach_period_words(spans: Sequence[Span], text: str,
@@ -64,6 +68,9 @@ def attach_period_words(spans: Sequence[Span], text: str,
             start = verb + len(RECORD_VERB)
         start += next((len(w) for w in LEADING_PREDICATES if text.startswith(w, start)), 0)
         end -= next((len(w) for w in TRAILING_PARTICLES if text.endswith(w, start, end)), 0)
+        mark = _TRAILING_MARKS.search(text, start, end)
+        if mark:
+            end = mark.start()
         leading = [w for w in LEADING_WORDS if text.startswith(w, start - len(w)) and free(start - len(w), start)]
         if not leading and _MONTH_OR_QUARTER.search(text, start, end):
             leading = [w for w in MONTH_LEADING_WORDS
