@@ -100,9 +100,8 @@ def test_period_words_leave_every_corpus_period_as_annotated():
                 lo, hi = max(0, s["start"] - 12), min(len(text), s["end"] + 12)
                 window = text[lo:hi]
                 span = Span(s["start"] - lo, s["end"] - lo, "PERIOD", text[s["start"]:s["end"]])
-                neighbours = [Span(o["start"] - lo, o["end"] - lo, o["label"], "") for o in record["spans"]
-                              if o is not s and o["end"] > lo and o["start"] < hi]
-                neighbours = [Span(max(0, o.start), min(len(window), o.end), o.label, "") for o in neighbours]
+                neighbours = [Span(max(0, o["start"] - lo), min(len(window), o["end"] - lo), o["label"], "")
+                              for o in record["spans"] if o is not s and o["end"] > lo and o["start"] < hi]
                 kept = attach_period_words([span] + neighbours, window, word_edges(nlp.make_doc(window)))
                 assert kept[0] == span, (split, record["id"], span.text, kept[0].text)
                 checked += 1

@@ -117,12 +117,13 @@ def _h_since(t, rest, y, doc_year, explicit):
     return None
 
 
-_UNTIL = re.compile(r"^(?:截止到|截至到|截至|截止|到|至)")
+_UNTIL_WORDS = "截止到|截至到|截至|截止|到|至"
+_UNTIL = re.compile(rf"^(?:{_UNTIL_WORDS})")
 _FROM_MONTH = re.compile(rf"^(?:自|从)({_NUM})月(?:份)?(?:以来|起|开始)?$")
 
 
 def _h_until(t, rest, y, doc_year, explicit):
-    m = re.match(rf"^(?:截至|截止|截止到|截至到|到|至)(?:({_YEAR})年)?(?:({_NUM})月)?(?:份)?(?:({_NUM})日)?(底|末|末期)?$", t)
+    m = re.match(rf"^(?:{_UNTIL_WORDS})(?:({_YEAR})年)?(?:({_NUM})月)?(?:份)?(?:({_NUM})日)?(底|末|末期)?$", t)
     if not m or not (m.group(1) or m.group(2) or m.group(4)):
         lead = _UNTIL.match(t)
         if lead and len(t) > lead.end() and not _UNTIL.match(t[lead.end():]):
