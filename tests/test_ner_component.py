@@ -264,7 +264,7 @@ def test_ner_min_confidence_drops_unsure_spans_and_round_trips(trained_nlp, ner_
 
 
 @pytest.mark.parametrize("setting,value", [
-    ("features", "words"), ("save_dtype", "int8"), ("precision", "float8"), ("stride", 256),
+    ("features", "words"), ("save_dtype", "int8"), ("precision", "float8"), ("precision", "int4"), ("stride", 256),
     ("word_edge_penalty", -1.0), ("min_confidence", {"ORG": 1.5}), ("min_confidence", {"ORG": -0.1}),
 ])
 def test_ner_settings_out_of_range_are_coded_errors(setting, value):
@@ -285,7 +285,6 @@ def test_ner_from_disk_checks_a_hand_edited_cfg(trained_nlp, tmp_path):
 @pytest.mark.parametrize("avx512_bf16,amx,native", [(False, False, False), (True, False, True), (False, True, True)])
 def test_ner_bfloat16_only_where_the_cpu_has_it_natively(monkeypatch, avx512_bf16, amx, native):
     """oneDNN reports bf16 on plain AVX-512 too, where it is emulated and slower than float32."""
-    import contextlib
     import platform
 
     import torch
@@ -296,5 +295,55 @@ def test_ner_bfloat16_only_where_the_cpu_has_it_natively(monkeypatch, avx512_bf1
     monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: avx512_bf16)
     monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: amx)
     assert ner_component._native_bf16() is native
-    assert isinstance(ner_component._autocast("bfloat16"), contextlib.nullcontext) is not native
-    assert isinstance(ner_component._autocast("float32"), contextlib.nullcontext)
+
+
+@pytest.mark.parametrize("asked,bf16,int8,runs", [
+    ("float32", True, True, "float32"),
+    ("bfloat16", True, True, "bfloat16"), ("bfloat16", False, True, "float32"),
+    ("int8", True, True, "int8"), ("int8", True, False, "float32"),
+    ("auto", True, True, "bfloat16"), ("auto", False, True, "int8"), ("auto", False, False, "float32"),
+])
+def test_ner_compute_precision_follows_the_cpu(monkeypatch, asked, bf16, int8, runs):
+    import contextlib
+
+    from govie.pipeline import _int8, ner_component
+
+    monkeypatch.setattr(ner_component, "_native_bf16", lambda: bf16)
+    monkeypatch.setattr(_int8, "int8_supported", lambda: int8)
+    tagger = govie.blank().add_pipe("govie_ner_v1", config={"precision": asked})
+    assert tagger.compute_precision == runs
+    assert isinstance(ner_component._autocast(runs), contextlib.nullcontext) is (runs != "bfloat16")
+
+
+@pytest.mark.skipif(not __import__("govie.pipeline._int8", fromlist=["x"]).int8_supported(),
+                    reason="the CPU has no VNNI or AMX")
+def test_ner_int8_tags_with_a_quantized_copy_and_keeps_the_weights(trained_nlp, ner_examples, tmp_path):
+    import copy
+
+    import torch
+
+    from govie.pipeline._int8 import Int8Linear
+
+    nlp = copy.deepcopy(trained_nlp)
+    tagger = nlp.get_pipe("govie_ner")
+    text = ner_examples[0]["text"]
+    floats = nlp(text)
+    tagger.cfg["precision"] = "int8"
+    doc = nlp(text)
+    quantized = tagger._int8[1]
+    assert any(isinstance(m, Int8Linear) for m in quantized.modules())
+    assert type(tagger.model.classifier) is torch.nn.Linear and not any(
+        isinstance(m, Int8Linear) for m in tagger.model.modules())
+    assert all(text[e.start_char:e.end_char] == e.text for e in doc.ents)
+    assert doc.tensor.shape == floats.tensor.shape and not (doc.tensor == floats.tensor).all()
+    assert float(abs(doc.tensor - floats.tensor).max()) < 0.5  # int8 rounding, not another model
+    nlp(text)
+    assert tagger._int8[1] is quantized  # reused while the weights stay as they are
+    with torch.no_grad():
+        tagger.model.classifier.bias += 1.0  # an optimizer step changes weights in place
+    nlp(text)
+    assert tagger._int8[1] is not quantized
+    nlp.to_disk(tmp_path / "int8")
+    loaded = govie.load(tmp_path / "int8")
+    assert loaded.get_pipe("govie_ner").cfg["precision"] == "int8"
+    assert (loaded(text).tensor == nlp(text).tensor).all()

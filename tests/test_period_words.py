@@ -40,6 +40,28 @@ def test_period_words_leave_settled_spans_alone(text, predicted):
     assert attach_period_words([span], text) == [span]
 
 
+@pytest.mark.parametrize("text,predicted", [
+    ("高新技术企业突破360家，约为2016年的5倍", "2016年"),
+    ("旅游收入1800亿元，均超过2019年水平", "2019年"),
+    ("旅游经济全面超过2019年同期水平", "2019年"),
+    ("入选“十四五”首批国家物流枢纽建设城市", "“十四五”"),
+    ("纳入“十四五”规划", "“十四五”"),
+])
+def test_period_words_drop_comparison_bases_and_plan_names_that_qualify_a_list(text, predicted):
+    assert attach_period_words([_period(text, predicted)], text) == []
+
+
+@pytest.mark.parametrize("text,predicted", [
+    ("空气优良率达到2007年以来同期最好水平", "2007年以来"),  # a record window keeps its 同期
+    ("实现“十四五”良好开局", "“十四五”"),
+    ("2019年同比增长8%", "2019年"),
+    ("第三产业占比五年间提高了7.3个百分点", "五年间"),
+])
+def test_period_words_keep_times_that_are_no_comparison_base(text, predicted):
+    span = _period(text, predicted)
+    assert attach_period_words([span], text) == [span]
+
+
 def test_period_words_take_a_trailing_word_only_at_a_word_edge():
     text = "2023年初步核算，全市生产总值3亿元"
     span = _period(text, "2023年")

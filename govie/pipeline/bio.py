@@ -186,9 +186,20 @@ def has_label_shape(span: Span) -> bool:
     return shape is None or shape.search(span.text) is not None
 
 
+def token_bounds(doc) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """Return the start and end character offsets of the tokens of ``doc`` (two int64 arrays)."""
+    from spacy.attrs import IDX, LENGTH
+
+    if not len(doc):
+        return numpy.zeros(0, dtype=numpy.int64), numpy.zeros(0, dtype=numpy.int64)
+    bounds = doc.to_array([IDX, LENGTH]).astype(numpy.int64)
+    return bounds[:, 0], bounds[:, 0] + bounds[:, 1]
+
+
 def word_edges(doc) -> set[int]:
     """Return the character offsets where a word of ``doc`` starts or ends."""
-    return {token.idx for token in doc} | {token.idx + len(token.text) for token in doc}
+    starts, ends = token_bounds(doc)
+    return set(starts.tolist()) | set(ends.tolist())
 
 
 def inside_word(doc, offsets: Sequence[tuple[int, int]]) -> list[bool]:
@@ -205,4 +216,4 @@ def inside_word(doc, offsets: Sequence[tuple[int, int]]) -> list[bool]:
 
 
 __all__ = ["balance_marks", "bio_labels", "decode_bio", "has_label_shape", "inside_word", "span_confidences",
-           "viterbi_tags", "word_edges"]
+           "token_bounds", "viterbi_tags", "word_edges"]

@@ -15,6 +15,7 @@ from spacy.tokens import Doc
 
 from ..labels import ENTITY_LABELS
 from ..schema import Relation, Span
+from .bio import token_bounds
 
 HINT_TAGS: tuple[str, ...] = ("O",) + tuple(f"{p}-{label}" for label in ENTITY_LABELS for p in ("B", "I"))
 N_TYPE_IDS = 2 * len(HINT_TAGS)
@@ -36,9 +37,8 @@ def char_type_ids(doc: Doc) -> numpy.ndarray:
     """Return one type id per character of ``doc.text`` (see the module docstring)."""
     n = len(doc.text)
     word_start = numpy.zeros(n, dtype="int64")
-    for token in doc:
-        if token.idx < n:
-            word_start[token.idx] = 1
+    starts, _ = token_bounds(doc)
+    word_start[starts[starts < n]] = 1
     tags = numpy.zeros(n, dtype="int64")
     index = {tag: i for i, tag in enumerate(HINT_TAGS)}
     for span in rule_hints(doc)[0]:

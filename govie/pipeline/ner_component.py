@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 from ..errors import Errors, GovieError
 from . import extensions  # noqa: F401
 from .bio import (balance_marks, bio_labels, decode_bio, has_label_shape, inside_word, span_confidences,
-                  viterbi_tags, word_edges)
+                  token_bounds, viterbi_tags, word_edges)
 from .entities import set_entities
 from .hints import N_TYPE_IDS, char_type_ids, token_type_ids
 from .period_words import attach_period_words
@@ -43,17 +43,19 @@ def make_transformer_tagger(nlp: Language, name: str, window: int, stride: int, 
     features: ``none``, or ``rules`` to feed word starts and rule-baseline tags as token type ids
     (``govie.pipeline.hints``). save_dtype: ``float32``, or ``float16`` to halve the saved weights
     (``to_disk`` then rounds the live weights to fp16 too, so saved and live predictions stay identical).
-    precision: ``float32``, or ``bfloat16`` to tag under bf16 autocast where the CPU has native bf16
-    (about twice as fast; float32 elsewhere and always in training). word_boundaries: entities start
-    and end only where a segmenter word does (decoding constraint; gold edges fall inside a word for
-    under 0.5% of the corpus spans). word_edge_penalty: the log-probability an entity edge inside a word
-    costs under word_boundaries (null: such edges are ruled out). balanced_marks: spans keep quotes,
-    book-title marks and brackets in pairs (``bio.balance_marks``). label_shapes: drop spans without
-    what their label needs, e.g. a PERIOD without a time word or an AMOUNT without a numeral
-    (``bio.has_label_shape``). period_words: a PERIOD takes the leading and trailing time words the guide
-    puts inside it and leaves out the verb 创 (``period_words.attach_period_words``). min_confidence: per
-    entity label,
-    the lowest mean tag probability a decoded span needs to be kept (``govie train ner`` calibrates it
+    precision: ``float32``; ``bfloat16`` to tag under bf16 autocast where the CPU has native bf16
+    (about twice as fast; float32 elsewhere); ``int8`` to run the encoder's linear layers in int8 where
+    the CPU has VNNI or AMX (``_int8``; float32 elsewhere); ``auto`` for bf16 where native, else int8
+    where supported, else float32 (``TransformerTagger.compute_precision`` tells which one runs).
+    word_boundaries: entities start and end only where a segmenter word does (decoding constraint; gold
+    edges fall inside a word for under 0.5% of the corpus spans). word_edge_penalty: the log-probability
+    an entity edge inside a word costs under word_boundaries (null: such edges are ruled out).
+    balanced_marks: spans keep quotes, book-title marks and brackets in pairs (``bio.balance_marks``).
+    label_shapes: drop spans without what their label needs, e.g. a PERIOD without a time word or an
+    AMOUNT without a numeral (``bio.has_label_shape``). period_words: a PERIOD takes the leading and
+    trailing time words the guide puts inside it and leaves out the verb 创
+    (``period_words.attach_period_words``). min_confidence: per entity label, the lowest mean tag
+    probability a decoded span needs to be kept (``govie train ner`` calibrates it
     on dev; empty keeps every span).
     """
     return TransformerTagger(nlp, name, window=window, stride=stride, batch_size=batch_size, threads=threads,
@@ -83,6 +85,7 @@ class TransformerTagger:
         _check_settings(self.name, self.cfg)
         self.model = None
         self.tokenizer = None
+        self._int8 = None  # (weights version, int8 copy of the model), made on first use
 
     def load_model(self, path: str | Path, labels: list[str] | None = None) -> "TransformerTagger":
         """Load weights and tokenizer from a local directory (a trained tagger, or a base encoder with ``labels``)."""
@@ -139,6 +142,8 @@ class TransformerTagger:
         if n == 0:
             return logits, states, offsets
         cls_id, sep_id = self.tokenizer.cls_token_id, self.tokenizer.sep_token_id
+        precision = self.compute_precision
+        model = self._int8_model() if precision == "int8" else self.model
         windows = make_windows(n, self.cfg["window"] - 2, min(self.cfg["stride"], self.cfg["window"] - 3))
         for b in range(0, len(windows), self.cfg["batch_size"]):
             batch = windows[b:b + self.cfg["batch_size"]]
@@ -152,22 +157,43 @@ class TransformerTagger:
                 mask[row, :len(piece)] = 1
                 if types is not None:
                     type_ids[row, 1:len(piece) - 1] = torch.tensor(types[w.start:w.end])
-            with torch.inference_mode(), _autocast(self.cfg.get("precision", "float32")):
-                out_logits, out_states = self._forward(input_ids, mask, type_ids)
+            with torch.inference_mode(), _autocast(precision):
+                out_logits, out_states = self._forward(model, input_ids, mask, type_ids)
             for row, w in enumerate(batch):
                 a, z = w.keep_start - w.start + 1, w.keep_end - w.start + 1
                 logits[w.keep_start:w.keep_end] = out_logits[row, a:z].float().numpy()
                 states[w.keep_start:w.keep_end] = out_states[row, a:z].float().numpy()
         return logits, states, offsets
 
-    def _forward(self, input_ids, mask, type_ids):
+    @property
+    def compute_precision(self) -> str:
+        """The precision tagging runs in on this CPU: ``float32``, ``bfloat16`` or ``int8`` (see ``precision``)."""
+        from ._int8 import int8_supported
+
+        asked = self.cfg.get("precision", "float32")
+        if asked in ("bfloat16", "auto") and _native_bf16():
+            return "bfloat16"
+        if asked in ("int8", "auto") and int8_supported():
+            return "int8"
+        return "float32"
+
+    def _int8_model(self):
+        """The int8 copy of the model, rebuilt when the weights have changed since it was made."""
+        from ._int8 import int8_copy, weights_version
+
+        version = weights_version(self.model)
+        if self._int8 is None or self._int8[0] != version:
+            self._int8 = (version, int8_copy(self.model))
+        return self._int8[1]
+
+    @staticmethod
+    def _forward(model, input_ids, mask, type_ids):
         """Return ``(logits, last hidden states)`` of one padded batch."""
         from ._bert import BertTokenClassifier
 
-        if isinstance(self.model, BertTokenClassifier):
-            return self.model(input_ids, mask, type_ids)
-        out = self.model(input_ids=input_ids, attention_mask=mask, token_type_ids=type_ids,
-                         output_hidden_states=True)
+        if isinstance(model, BertTokenClassifier):
+            return model(input_ids, mask, type_ids)
+        out = model(input_ids=input_ids, attention_mask=mask, token_type_ids=type_ids, output_hidden_states=True)
         return out.logits, out.hidden_states[-1]
 
     def load_saved(self, path: str | Path) -> "TransformerTagger":
@@ -273,7 +299,7 @@ def _check_settings(name: str, cfg: dict[str, Any]) -> None:
     if not (isinstance(window, int) and isinstance(stride, int) and 0 <= stride < window):
         fail("stride", f"an integer with 0 <= stride < window (window={window!r})")
     for setting, choices in (("features", ("none", "rules")), ("save_dtype", ("float32", "float16")),
-                             ("precision", ("float32", "bfloat16"))):
+                             ("precision", ("float32", "bfloat16", "int8", "auto"))):
         if cfg.get(setting) not in choices:
             fail(setting, " or ".join(repr(c) for c in choices))
     penalty = cfg.get("word_edge_penalty")
@@ -285,12 +311,12 @@ def _check_settings(name: str, cfg: dict[str, Any]) -> None:
 
 
 def _autocast(precision: str):
-    """bf16 autocast when asked for and the CPU computes bf16 natively; otherwise a no-op context."""
+    """bf16 autocast for the compute precision ``bfloat16``; otherwise a no-op context."""
     import contextlib
 
     import torch
 
-    if precision == "bfloat16" and _native_bf16():
+    if precision == "bfloat16":
         return torch.autocast("cpu", dtype=torch.bfloat16)
     return contextlib.nullcontext()
 
@@ -329,14 +355,18 @@ def _token_states(doc: Doc, states: numpy.ndarray, offsets: list[tuple[int, int]
     """Average the encoder states of the pieces overlapping each spaCy token (zeros where none)."""
     width = states.shape[1] if states.ndim == 2 else 0
     out = numpy.zeros((len(doc), width), dtype="float32")
-    if not len(offsets):
+    if not len(offsets) or not len(doc):
         return out
     starts = numpy.array([o[0] for o in offsets])
     ends = numpy.array([o[1] for o in offsets])
-    for token in doc:
-        a, z = token.idx, token.idx + len(token.text)
-        lo = int(numpy.searchsorted(ends, a, side="right"))
-        hi = int(numpy.searchsorted(starts, z, side="left"))
-        if hi > lo:
-            out[token.i] = states[lo:hi].mean(axis=0)
+    token_starts, token_ends = token_bounds(doc)
+    lo = numpy.searchsorted(ends, token_starts, side="right")
+    hi = numpy.searchsorted(starts, token_ends, side="left")
+    counts = hi - lo
+    for k in numpy.unique(counts[counts > 0]):  # tokens of k pieces: their rows summed in order, as mean() does
+        rows = numpy.flatnonzero(counts == k)
+        total = states[lo[rows]].copy()
+        for j in range(1, k):
+            total += states[lo[rows] + j]
+        out[rows] = total / numpy.float64(k)
     return out

@@ -4,7 +4,8 @@ The guide puts leading and trailing time words inside a PERIOD (截至去年底,
 “十四五”末) and the verb of a record outside it (创有记录以来最好水平 → 有记录以来). The tagger gets these
 edges wrong mostly where the segmenter fuses the verb with the window (创有) or splits the time word off,
 and it sometimes takes in the predicate before a record window (为建市以来) or the mark after a listed year
-(2018、).
+(2018、), or tags the base of a comparison (约为2016年的5倍) or a plan name qualifying a list (入选“十四五”首批)
+as a PERIOD.
 Each rule holds without an exception over the PERIOD spans of the train and dev gold (3,551 when the rules were
 counted; the counts are next to each rule and in ``corpus/README.md``); ``tests/test_period_words.py`` checks
 that every gold PERIOD of the corpus is left as it is.
@@ -35,6 +36,14 @@ TRAILING_PARTICLES = ("的", "是")
 # Never at the end of a gold PERIOD: a list or range mark (2018、 → 2018; 2021— → 2021), or a Chinese numeral
 # right after an Arabic year, which the segmenter fuses with the next name (2024四川省 → 2024).
 _TRAILING_MARKS = re.compile(r"(?:[、，,；;—–\-－~～]+|(?<=[0-9])[一二三四五六七八九十两])$")
+# The base of a comparison is not a PERIOD (GUIDE section 2): a time right before 的N倍, 水平 or 同期
+# (约为2016年的5倍, 超过2019年水平, 2019年同期; 71 such years in train and dev, none a PERIOD). A record window keeps
+# its 同期 (2007年以来同期最好水平).
+_AFTER_BASE = re.compile(r"的[约近超逾]?[0-9.一二三四五六七八九十两百]+倍|(?:同期)?的?水平|同期")
+# A five-year-plan name qualifying a plan, goal or list is not a span (GUIDE section 7): “十四五”规划, 入选“十四五”首批
+# (bare plan names before 规划 100, 目标 9, 首批 7, 重大 3, 主要 2 in train and dev, none a PERIOD).
+_PLAN_NAME = re.compile(r"[“\"]?十[一二三四五六七八九]五[”\"]?")
+_PLAN_QUALIFIES = ("规划", "目标", "首批", "重大", "主要")
 
 
 def attach_period_words(spans: Sequence[Span], text: str,
@@ -43,7 +52,8 @@ def attach_period_words(spans: Sequence[Span], text: str,
 
     A span never grows into a character another span covers. A trailing word is taken only where it
     ends at one of ``word_edges`` (when given), so 2023年 stays whole in 2023年初步核算. A PERIOD left
-    with a single character (a lone 月) is dropped: no gold PERIOD has one.
+    with a single character (a lone 月) is dropped: no gold PERIOD has one; so are the base of a
+    comparison (2016年的5倍, 2019年水平) and a plan name that names a plan or list (“十四五”首批).
 
     >>> text = "截至去年底全市脱贫，空气质量创有记录以来最好水平"
     >>> [s.text for s in attach_period_words([Span(2, 5, "PERIOD", "去年底"),
@@ -85,7 +95,7 @@ def attach_period_words(spans: Sequence[Span], text: str,
                     and (word_edges is None or after in word_edges)):
                 end = after
                 break
-        if end - start < 2:
+        if end - start < 2 or _comparison_base(text, start, end) or _qualifies_a_plan(text, start, end):
             continue
         if (start, end) == (span.start, span.end):
             result.append(span)
@@ -93,3 +103,13 @@ def attach_period_words(spans: Sequence[Span], text: str,
             covered[start:end] = True
             result.append(Span(start, end, span.label, text[start:end]))
     return result
+
+
+def _comparison_base(text: str, start: int, end: int) -> bool:
+    """Whether the time at ``[start, end)`` is the base of a comparison rather than a PERIOD."""
+    return not text.endswith("以来", start, end) and _AFTER_BASE.match(text, end) is not None
+
+
+def _qualifies_a_plan(text: str, start: int, end: int) -> bool:
+    """Whether ``[start, end)`` is a bare plan name (“十四五”) that names a plan, goal or list after it."""
+    return _PLAN_NAME.fullmatch(text, start, end) is not None and text.startswith(_PLAN_QUALIFIES, end)
