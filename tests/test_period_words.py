@@ -128,3 +128,53 @@ def test_period_words_leave_every_corpus_period_as_annotated():
                 assert kept[0] == span, (split, record["id"], span.text, kept[0].text)
                 checked += 1
     assert checked >= 4126
+
+
+@pytest.mark.parametrize("text,spans,expected", [
+    ("五年累计完成投资1.2万亿元", [], [("五年", "PERIOD")]),
+    ("违法犯罪警情5年累计下降43.1%", [Span(6, 8, "AMOUNT", "5年")], [("5年", "PERIOD")]),
+    ("高新技术企业三年翻一番", [], [("三年", "PERIOD")]),
+    ("连续三年增长15%以上", [], []),  # a streak before a figure stays out (GUIDE section 7)
+    ("过去五年累计完成投资", [Span(0, 4, "PERIOD", "过去五年")], [("过去五年", "PERIOD")]),
+    ("比2015年增加961亿元", [], []),  # a calendar year is no count of years
+    ("受教育年限从13.5年提高到14年", [], []),
+    ("两年平均增长6%", [], []),
+])
+def test_accumulation_windows_mark_a_count_of_years_before_an_accumulated_figure(text, spans, expected):
+    from govie.pipeline.period_words import add_accumulation_windows
+
+    assert [(s.text, s.label) for s in add_accumulation_windows(spans, text)] == expected
+
+
+def test_accumulation_windows_agree_with_the_train_and_dev_gold():
+    """62 counts of years before a verb of accumulation are gold PERIODs; one (一年翻番) has no span."""
+    import json
+    from pathlib import Path
+
+    from govie.pipeline.period_words import add_accumulation_windows
+
+    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    agree, disagree = 0, []
+    for split in ("train", "dev"):
+        for line in (corpus / f"{split}.jsonl").read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            gold = {(s["start"], s["end"]) for s in record["spans"] if s["label"] == "PERIOD"}
+            others = [Span(s["start"], s["end"], s["label"], "") for s in record["spans"] if s["label"] != "PERIOD"]
+            for span in add_accumulation_windows(others, record["text"]):
+                if span.label == "PERIOD":
+                    if (span.start, span.end) in gold:
+                        agree += 1
+                    else:
+                        disagree.append((record["id"], span.text))
+    assert agree >= 62 and len(disagree) <= 1, disagree
+
+
+@pytest.mark.parametrize("accumulation_windows,expected", [(True, [("五年", "PERIOD")]), (False, [("五年", "AMOUNT")])])
+def test_accumulation_windows_setting_of_the_tagger(accumulation_windows, expected):
+    nlp = govie.blank()
+    tagger = nlp.add_pipe("govie_ner_v1", config={"accumulation_windows": accumulation_windows})
+    text = "五年累计完成投资"
+    offsets = [(i, i + 1) for i in range(len(text))]
+    tags = ["B-AMOUNT", "I-AMOUNT"] + ["O"] * 6
+    assert [(s.text, s.label) for s in tagger._spans(tags, offsets, nlp.make_doc(text))] == expected
+    assert tagger.cfg["accumulation_windows"] is accumulation_windows

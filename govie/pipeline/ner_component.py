@@ -21,7 +21,7 @@ from .bio import (balance_marks, bio_labels, decode_bio, has_label_shape, inside
                   token_bounds, viterbi_tags, word_edges)
 from .entities import set_entities
 from .hints import N_TYPE_IDS, char_type_ids, token_type_ids
-from .period_words import attach_period_words
+from .period_words import add_accumulation_windows, attach_period_words
 from .windows import make_windows
 
 
@@ -31,12 +31,12 @@ from .windows import make_windows
     default_config={"window": 256, "stride": 64, "batch_size": 8, "threads": 2, "features": "none",
                     "save_dtype": "float32", "precision": "float32", "word_boundaries": True,
                     "word_edge_penalty": 4.0, "balanced_marks": True, "label_shapes": True,
-                    "period_words": True, "min_confidence": {}},
+                    "period_words": True, "accumulation_windows": True, "min_confidence": {}},
 )
 def make_transformer_tagger(nlp: Language, name: str, window: int, stride: int, batch_size: int,
                             threads: int, features: str, save_dtype: str, precision: str,
                             word_boundaries: bool, word_edge_penalty: Optional[float], balanced_marks: bool,
-                            label_shapes: bool, period_words: bool,
+                            label_shapes: bool, period_words: bool, accumulation_windows: bool,
                             min_confidence: dict[str, float]) -> "TransformerTagger":
     """Create the tagger; its weights come from ``from_disk`` or ``TransformerTagger.load_model``.
 
@@ -54,7 +54,9 @@ def make_transformer_tagger(nlp: Language, name: str, window: int, stride: int, 
     label_shapes: drop spans without what their label needs, e.g. a PERIOD without a time word or an
     AMOUNT without a numeral (``bio.has_label_shape``). period_words: a PERIOD takes the leading and
     trailing time words the guide puts inside it and leaves out the verb 创
-    (``period_words.attach_period_words``). min_confidence: per entity label, the lowest mean tag
+    (``period_words.attach_period_words``). accumulation_windows: a count of years right before a verb of
+    change or accumulation on untagged characters becomes a PERIOD (五年累计完成投资 → 五年;
+    ``period_words.add_accumulation_windows``). min_confidence: per entity label, the lowest mean tag
     probability a decoded span needs to be kept (``govie train ner`` calibrates it
     on dev; empty keeps every span).
     """
@@ -62,7 +64,8 @@ def make_transformer_tagger(nlp: Language, name: str, window: int, stride: int, 
                              features=features, save_dtype=save_dtype, precision=precision,
                              word_boundaries=word_boundaries, word_edge_penalty=word_edge_penalty,
                              balanced_marks=balanced_marks, label_shapes=label_shapes,
-                             period_words=period_words, min_confidence=min_confidence)
+                             period_words=period_words, accumulation_windows=accumulation_windows,
+                             min_confidence=min_confidence)
 
 
 class TransformerTagger:
@@ -72,7 +75,8 @@ class TransformerTagger:
                  batch_size: int = 8, threads: int = 2, features: str = "none",
                  save_dtype: str = "float32", precision: str = "float32", word_boundaries: bool = True,
                  word_edge_penalty: float | None = 4.0, balanced_marks: bool = True, label_shapes: bool = True,
-                 period_words: bool = True, min_confidence: dict[str, float] | None = None) -> None:
+                 period_words: bool = True, accumulation_windows: bool = True,
+                 min_confidence: dict[str, float] | None = None) -> None:
         min_confidence = dict(min_confidence) if isinstance(min_confidence, dict) else (min_confidence or {})
         self.name = name
         self._make_doc = nlp.make_doc
@@ -81,6 +85,7 @@ class TransformerTagger:
                                     "precision": precision, "word_boundaries": word_boundaries,
                                     "word_edge_penalty": word_edge_penalty, "balanced_marks": balanced_marks,
                                     "label_shapes": label_shapes, "period_words": period_words,
+                                    "accumulation_windows": accumulation_windows,
                                     "min_confidence": min_confidence, "labels": []}
         _check_settings(self.name, self.cfg)
         self.model = None
@@ -222,6 +227,8 @@ class TransformerTagger:
             spans = [s for s in spans if has_label_shape(s)]
         if self.cfg.get("period_words"):  # after the shapes: a dropped 截至 must not block 截至去年底
             spans = attach_period_words(spans, text, word_edges(doc))
+        if self.cfg.get("accumulation_windows"):
+            spans = add_accumulation_windows(spans, text)
         return spans
 
     def scored_spans(self, logits: numpy.ndarray, offsets, doc: Doc) -> list[tuple]:

@@ -40,6 +40,11 @@ _TRAILING_MARKS = re.compile(r"(?:[、，,；;—–\-－~～]+|(?<=[0-9])[一�
 # (约为2016年的5倍, 超过2019年水平, 2019年同期; 71 such years in train and dev, none a PERIOD). A record window keeps
 # its 同期 (2007年以来同期最好水平).
 _AFTER_BASE = re.compile(r"的[约近超逾]?[0-9.一二三四五六七八九十两百]+倍|(?:同期)?的?水平|同期")
+# A bare count of years right before a verb of change or accumulation is the window of an accumulated figure, a
+# PERIOD (GUIDE section 7): 五年累计完成投资, 高新技术企业5年增加2万多家, 三年翻番 (62 PERIOD, 1 no span in train and dev).
+_ACCUMULATION_WINDOW = re.compile(
+    r"(?<![0-9.一二三四五六七八九十两连续近过去前后来这每第])(?:[1-9]|1[0-9]|[一二三四五六七八九十两]{1,2})年"
+    r"(?=累计|增加|新增|净增|翻了?一番|翻番|共|合计|减少|下降|提高|增长)")
 # A five-year-plan name qualifying a plan, goal or list is not a span (GUIDE section 7): “十四五”规划, 入选“十四五”首批
 # (bare plan names before 规划 100, 目标 9, 首批 7, 重大 3, 主要 2 in train and dev, none a PERIOD).
 _PLAN_NAME = re.compile(r"[“\"]?十[一二三四五六七八九]五[”\"]?")
@@ -113,3 +118,25 @@ def _comparison_base(text: str, start: int, end: int) -> bool:
 def _qualifies_a_plan(text: str, start: int, end: int) -> bool:
     """Whether ``[start, end)`` is a bare plan name (“十四五”) that names a plan, goal or list after it."""
     return _PLAN_NAME.fullmatch(text, start, end) is not None and text.startswith(_PLAN_QUALIFIES, end)
+
+
+def add_accumulation_windows(spans: Sequence[Span], text: str) -> list[Span]:
+    """Return ``spans`` (sorted) with each count of years that opens an accumulated figure as a PERIOD: added
+    on characters no span covers, relabelled where it was tagged an AMOUNT (no gold AMOUNT is one).
+
+    >>> [(s.text, s.label) for s in add_accumulation_windows([Span(6, 8, "AMOUNT", "5年")], "违法犯罪警情5年累计下降")]
+    [('5年', 'PERIOD')]
+    >>> [s.text for s in add_accumulation_windows([], "高新技术企业5年增加2万多家，连续三年增长")]
+    ['5年']
+    """
+    covered = numpy.zeros(len(text) + 1, dtype=bool)
+    for span in spans:
+        covered[span.start:span.end] = True
+    windows = {m.span(): m.group() for m in _ACCUMULATION_WINDOW.finditer(text)}
+    if not windows:
+        return list(spans)
+    result = [Span(s.start, s.end, "PERIOD", s.text) if s.label == "AMOUNT" and (s.start, s.end) in windows else s
+              for s in spans]
+    result += [Span(start, end, "PERIOD", word) for (start, end), word in windows.items()
+               if not covered[start:end].any()]
+    return sorted(result)
