@@ -47,13 +47,13 @@ class GovieDefault(Adapter):
         """Return the entities of a processed Doc with govie's normalized values and directions."""
         from govie.normalize import direction_before
 
-        out = []
+        out, text = [], doc.text  # Doc.text joins every token on each access: read it once
         for ent in doc.ents:
             label, value, direction = ent.label_, None, None
             if label in NORMALIZED_LABELS:
                 value = normalized_value(label, ent.text, year)
             if label in ("RATE", "AMOUNT"):
-                direction = direction_before(doc.text[max(0, ent.start_char - 60):ent.start_char])
+                direction = direction_before(text[max(0, ent.start_char - 60):ent.start_char])
             out.append(Found(ent.start_char, ent.end_char, label, ent.text, value, direction))
         return out
 
