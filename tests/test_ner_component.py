@@ -347,3 +347,6 @@ def test_ner_int8_tags_with_a_quantized_copy_and_keeps_the_weights(trained_nlp, 
     loaded = govie.load(tmp_path / "int8")
     assert loaded.get_pipe("govie_ner").cfg["precision"] == "int8"
     assert (loaded(text).tensor == nlp(text).tensor).all()
+    tagger.cfg["save_dtype"] = "float16"  # saving rounds the live weights: the int8 copy follows them
+    nlp.to_disk(tmp_path / "int8-half")
+    assert (govie.load(tmp_path / "int8-half")(text).tensor == nlp(text).tensor).all()

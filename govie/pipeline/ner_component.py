@@ -275,6 +275,7 @@ class TransformerTagger:
                     self.model.save_pretrained(p, safe_serialization=True)
             finally:
                 self.model.to(torch.float32)  # fp16-rounded when saved as fp16: live == loaded
+                self._int8 = None  # a dtype round trip keeps the parameters' versions: rebuild from the rounded weights
             self.tokenizer.save_pretrained(p)
 
         util.to_disk(path, {"cfg": lambda p: srsly.write_json(p, self.cfg), "model": save_model}, exclude)
