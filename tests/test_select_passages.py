@@ -93,3 +93,27 @@ def test_time_expressions_prefer_the_window_with_periods():
     start_timed = select_passages._best_window(text, 150, dense=True, time_weight=1.0)[1]
     assert text[start_plain:start_plain + 4] == "完成投资"
     assert text[start_timed:start_timed + 4] == "截至去年"
+
+
+def test_time_weight_is_recorded_in_the_meta_of_new_passages(tmp_path):
+    reports, out = _pool(tmp_path)
+    for name in ("city_r1_2022_001.txt", "city_r2_2022_001.txt"):  # figures first, time expressions later
+        (reports / name).write_text("完成投资12亿元，增长8%。\n" * 30 + "截至去年底，“十四五”以来上半年增长8%。\n" * 30,
+                                    encoding="utf-8")
+    assert select_passages.main(["--reports", str(reports), "--out", str(out), "--add-train", "4",
+                                 "--chars", "300", "--seed", "7", "--time-weight", "2"]) == 0
+    new = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in out.glob("*.meta.json")
+           if p.name != "city_r0_2022_001.meta.json"}
+    assert len(new) == 4 and {m["time_weight"] for m in new.values()} == {2.0}
+    for name in ("city_r1_2022_001.meta.json", "city_r2_2022_001.meta.json"):
+        text = (out / new[name]["source_file"]).read_text(encoding="utf-8")
+        assert "截至去年底" in text  # the window with time expressions won
+
+
+def test_no_time_weight_key_without_the_option(tmp_path):
+    reports, out = _pool(tmp_path)
+    assert select_passages.main(["--reports", str(reports), "--out", str(out), "--add-train", "2",
+                                 "--chars", "300", "--seed", "7"]) == 0
+    new = [json.loads(p.read_text(encoding="utf-8")) for p in out.glob("*.meta.json")
+           if p.name != "city_r0_2022_001.meta.json"]
+    assert len(new) == 2 and not any("time_weight" in m for m in new)
