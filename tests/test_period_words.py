@@ -1,8 +1,20 @@
+import json
+from pathlib import Path
+
 import pytest
 
 import govie
-from govie.pipeline.period_words import attach_period_words
+from govie.pipeline.period_words import add_accumulation_windows, attach_period_words
 from govie.schema import Span
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+def _corpus_records(*splits: str):
+    """Yield ``(split, record dict)`` for every document of the named corpus splits."""
+    for split in splits:
+        for line in (CORPUS / f"{split}.jsonl").read_text(encoding="utf-8").splitlines():
+            yield split, json.loads(line)
 
 
 def _period(text: str, piece: str, after: int = 0) -> Span:
@@ -104,29 +116,23 @@ def test_period_words_run_after_label_shapes_in_the_tagger():
 
 def test_period_words_leave_every_corpus_period_as_annotated():
     """The rules restate the guide: every gold PERIOD of the corpus is already as they want it."""
-    import json
-    from pathlib import Path
-
     from govie.pipeline.bio import word_edges
 
     nlp = govie.blank()
-    corpus = Path(__file__).resolve().parents[1] / "corpus"
     checked = 0
-    for split in ("train", "dev", "test"):
-        for line in (corpus / f"{split}.jsonl").read_text(encoding="utf-8").splitlines():
-            record = json.loads(line)
-            text = record["text"]
-            for s in record["spans"]:
-                if s["label"] != "PERIOD":
-                    continue
-                lo, hi = max(0, s["start"] - 12), min(len(text), s["end"] + 12)
-                window = text[lo:hi]
-                span = Span(s["start"] - lo, s["end"] - lo, "PERIOD", text[s["start"]:s["end"]])
-                neighbours = [Span(max(0, o["start"] - lo), min(len(window), o["end"] - lo), o["label"], "")
-                              for o in record["spans"] if o is not s and o["end"] > lo and o["start"] < hi]
-                kept = attach_period_words([span] + neighbours, window, word_edges(nlp.make_doc(window)))
-                assert kept[0] == span, (split, record["id"], span.text, kept[0].text)
-                checked += 1
+    for split, record in _corpus_records("train", "dev", "test"):
+        text = record["text"]
+        for s in record["spans"]:
+            if s["label"] != "PERIOD":
+                continue
+            lo, hi = max(0, s["start"] - 12), min(len(text), s["end"] + 12)
+            window = text[lo:hi]
+            span = Span(s["start"] - lo, s["end"] - lo, "PERIOD", text[s["start"]:s["end"]])
+            neighbours = [Span(max(0, o["start"] - lo), min(len(window), o["end"] - lo), o["label"], "")
+                          for o in record["spans"] if o is not s and o["end"] > lo and o["start"] < hi]
+            kept = attach_period_words([span] + neighbours, window, word_edges(nlp.make_doc(window)))
+            assert kept[0] == span, (split, record["id"], span.text, kept[0].text)
+            checked += 1
     assert checked >= 4126
 
 
@@ -141,31 +147,21 @@ def test_period_words_leave_every_corpus_period_as_annotated():
     ("两年平均增长6%", [], []),
 ])
 def test_accumulation_windows_mark_a_count_of_years_before_an_accumulated_figure(text, spans, expected):
-    from govie.pipeline.period_words import add_accumulation_windows
-
     assert [(s.text, s.label) for s in add_accumulation_windows(spans, text)] == expected
 
 
 def test_accumulation_windows_agree_with_the_train_and_dev_gold():
     """62 counts of years before a verb of accumulation are gold PERIODs; one (一年翻番) has no span."""
-    import json
-    from pathlib import Path
-
-    from govie.pipeline.period_words import add_accumulation_windows
-
-    corpus = Path(__file__).resolve().parents[1] / "corpus"
     agree, disagree = 0, []
-    for split in ("train", "dev"):
-        for line in (corpus / f"{split}.jsonl").read_text(encoding="utf-8").splitlines():
-            record = json.loads(line)
-            gold = {(s["start"], s["end"]) for s in record["spans"] if s["label"] == "PERIOD"}
-            others = [Span(s["start"], s["end"], s["label"], "") for s in record["spans"] if s["label"] != "PERIOD"]
-            for span in add_accumulation_windows(others, record["text"]):
-                if span.label == "PERIOD":
-                    if (span.start, span.end) in gold:
-                        agree += 1
-                    else:
-                        disagree.append((record["id"], span.text))
+    for _, record in _corpus_records("train", "dev"):
+        gold = {(s["start"], s["end"]) for s in record["spans"] if s["label"] == "PERIOD"}
+        others = [Span(s["start"], s["end"], s["label"], "") for s in record["spans"] if s["label"] != "PERIOD"]
+        for span in add_accumulation_windows(others, record["text"]):
+            if span.label == "PERIOD":
+                if (span.start, span.end) in gold:
+                    agree += 1
+                else:
+                    disagree.append((record["id"], span.text))
     assert agree >= 62 and len(disagree) <= 1, disagree
 
 
